@@ -1,0 +1,107 @@
+import type { Core } from '@strapi/strapi';
+import { describeError } from '../sync/errors';
+import { getService } from '../utils/get-service';
+import { body, fail, idParam, optionalBoolean } from './validation';
+
+type Ctx = {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  request: { body?: unknown };
+  state: { user?: { email?: string } };
+  body: unknown;
+  status: number;
+  throw(status: number, message: string): never;
+};
+
+const actorOf = (ctx: Ctx) => ctx.state.user?.email ?? 'admin';
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const directories = () => getService('directories', { strapi });
+  const audit = () => getService('audit', { strapi });
+
+  return {
+    async find(ctx: Ctx) {
+      ctx.body = { data: await directories().list() };
+    },
+
+    async findOne(ctx: Ctx) {
+      ctx.body = { data: directories().serialize(await directories().findRow(idParam(ctx.params.id))) };
+    },
+
+    async create(ctx: Ctx) {
+      const data = await directories().create(body(ctx.request.body));
+      await audit().record([{ action: 'settings.update', directoryId: data.id, runId: null, subject: data.name, actor: actorOf(ctx), details: { created: true, type: data.type } }]);
+      ctx.status = 201;
+      ctx.body = { data };
+    },
+
+    async update(ctx: Ctx) {
+      const input = body(ctx.request.body);
+      const data = await directories().update(idParam(ctx.params.id), input);
+      const fields = Object.keys(input).map((key) => (key === 'secrets' ? `secrets(${Object.keys(input.secrets as object).join(',')})` : key));
+      await audit().record([{ action: 'settings.update', directoryId: data.id, runId: null, subject: data.name, actor: actorOf(ctx), details: { fields } }]);
+      ctx.body = { data };
+    },
+
+    async delete(ctx: Ctx) {
+      const data = await directories().remove(idParam(ctx.params.id));
+      await audit().record([{ action: 'settings.update', directoryId: data.id, runId: null, subject: data.name, actor: actorOf(ctx), details: { deleted: true, unlinkedUsers: data.unlinkedUsers } }]);
+      ctx.body = { data };
+    },
+
+    async testConnection(ctx: Ctx) {
+      const row = await directories().findRow(idParam(ctx.params.id));
+      let result;
+      try {
+        const provider = directories().provider(row, { log: strapi.log });
+        try {
+          result = await provider.testConnection();
+        } finally {
+          await provider.close?.();
+        }
+      } catch (error) {
+        const { message } = describeError(error);
+        result = { ok: false, message, checks: [{ name: 'settings', ok: false, message }] };
+      }
+      await audit().record([{ action: 'connection.test', directoryId: row.id, runId: null, subject: row.name, actor: actorOf(ctx), details: { ok: result.ok, message: result.message } }]);
+      ctx.body = { data: result };
+    },
+
+    async groups(ctx: Ctx) {
+      const row = await directories().findRow(idParam(ctx.params.id));
+      const search = typeof ctx.query.search === 'string' ? ctx.query.search : undefined;
+      const provider = directories().provider(row, { log: strapi.log });
+      const groups = [];
+      try {
+        for await (const page of provider.listGroups(search)) {
+          groups.push(...page.map(({ externalId, name, description }) => ({ externalId, name, description })));
+          if (groups.length >= 500) break;
+        }
+      } catch (error) {
+        const { message } = describeError(error);
+        ctx.throw(502, `The directory could not list its groups: ${message}`);
+      } finally {
+        await provider.close?.();
+      }
+      ctx.body = { data: groups };
+    },
+
+    async reset(ctx: Ctx) {
+      ctx.body = { data: await directories().reset(idParam(ctx.params.id)) };
+    },
+
+    async adoptionPreview(ctx: Ctx) {
+      ctx.body = { data: await getService('adoption', { strapi }).candidates(idParam(ctx.params.id)) };
+    },
+
+    async adopt(ctx: Ctx) {
+      const input = body(ctx.request.body);
+      const users = input.users;
+      if (users !== 'all' && !(Array.isArray(users) && users.every((id) => Number.isInteger(id)))) {
+        fail('users', "must be a list of user ids or 'all'");
+      }
+      optionalBoolean(input.dryRun, 'dryRun');
+      ctx.body = { data: await getService('adoption', { strapi }).adopt(idParam(ctx.params.id), users as number[] | 'all', actorOf(ctx)) };
+    },
+  };
+};

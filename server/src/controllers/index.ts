@@ -1,0 +1,6 @@
+import audit from './audit';
+import directories from './directories';
+import health from './health';
+import runs from './runs';
+
+export default { audit, directories, health, runs };

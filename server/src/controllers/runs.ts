@@ -1,0 +1,92 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { UID } from '../constants';
+import { RunInProgressError, serializeRun } from '../services/runner';
+import { getService } from '../utils/get-service';
+import { body, idParam, optionalBoolean, optionalId, pageParams } from './validation';
+
+type Ctx = {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  request: { body?: unknown };
+  state: { user?: { email?: string } };
+  body: unknown;
+  status: number;
+  throw(status: number, message: string): never;
+};
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const runs = () => strapi.db.query(UID.syncRun);
+  const findRun = async (id: number) => {
+    const run = (await runs().findOne({ where: { id } })) as Record<string, unknown> | null;
+    if (!run) throw new errors.NotFoundError(`Run ${id} does not exist`);
+    return run;
+  };
+
+  return {
+    async start(ctx: Ctx) {
+      const input = ctx.request.body === undefined ? {} : body(ctx.request.body);
+      const dryRun = optionalBoolean(input.dryRun, 'dryRun') ?? false;
+      const confirm = optionalBoolean(input.confirm, 'confirm') ?? false;
+      const full = optionalBoolean(input.full, 'full') ?? false;
+      try {
+        const run = await getService('runner', { strapi }).start(idParam(ctx.params.id), {
+          trigger: 'manual',
+          dryRun,
+          confirm,
+          forceFull: full,
+          actor: ctx.state.user?.email ?? 'admin',
+        });
+        ctx.status = 202;
+        ctx.body = { data: run };
+      } catch (error) {
+        if (error instanceof RunInProgressError) ctx.throw(409, error.message);
+        throw error;
+      }
+    },
+
+    async find(ctx: Ctx) {
+      const directory = optionalId(ctx.query.directory, 'directory');
+      const { page, pageSize } = pageParams(ctx.query);
+      const where = directory ? { directoryId: directory } : {};
+      const [rows, total] = await Promise.all([
+        runs().findMany({ where, orderBy: { id: 'desc' }, offset: (page - 1) * pageSize, limit: pageSize }),
+        runs().count({ where }),
+      ]);
+      ctx.body = { data: rows.map(serializeRun), meta: { pagination: { page, pageSize, total } } };
+    },
+
+    async findOne(ctx: Ctx) {
+      ctx.body = { data: serializeRun(await findRun(idParam(ctx.params.id))) };
+    },
+
+    /** The planned (dry run, held run) or applied changes of a run, per user. */
+    async plan(ctx: Ctx) {
+      const run = await findRun(idParam(ctx.params.id));
+      const { page, pageSize } = pageParams(ctx.query, 500);
+      const planned = await strapi.db.query(UID.planEntry).count({ where: { runId: run.id } });
+      const uid = planned || run.dryRun ? UID.planEntry : UID.auditEntry;
+      const where = uid === UID.planEntry ? { runId: run.id } : { runId: run.id, action: { $notStartsWith: 'run.' } };
+      const [rows, total] = await Promise.all([
+        strapi.db.query(uid).findMany({ where, orderBy: { id: 'asc' }, offset: (page - 1) * pageSize, limit: pageSize }),
+        strapi.db.query(uid).count({ where }),
+      ]);
+      ctx.body = {
+        data: rows.map((row: Record<string, unknown>) => ({
+          action: row.action,
+          subject: row.subject,
+          externalId: row.externalId ?? (row.details as Record<string, unknown> | null)?.externalId ?? null,
+          details: row.details ?? {},
+        })),
+        meta: { pagination: { page, pageSize, total }, applied: uid === UID.auditEntry },
+      };
+    },
+
+    async cancel(ctx: Ctx) {
+      const id = idParam(ctx.params.id);
+      await findRun(id);
+      ctx.status = 202;
+      ctx.body = { data: await getService('runner', { strapi }).cancel(id) };
+    },
+  };
+};

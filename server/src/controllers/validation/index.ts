@@ -1,0 +1,43 @@
+/** Request validation helpers: bad input is a 400 naming the field, never a 500. */
+import { errors } from '@strapi/utils';
+
+export const fail = (path: string, message: string): never => {
+  throw new errors.ValidationError(`${path}: ${message}`, {
+    errors: [{ path: [path], message, name: 'ValidationError' }],
+  });
+};
+
+/** A positive whole number from a route or query parameter. */
+export const idParam = (value: unknown, name = 'id'): number => {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0) fail(name, `must be a positive whole number, got '${String(value)}'`);
+  return id;
+};
+
+export const optionalId = (value: unknown, name: string): number | undefined =>
+  value === undefined || value === '' ? undefined : idParam(value, name);
+
+export const pageParams = (query: Record<string, unknown>, maxPageSize = 100) => {
+  const page = query.page === undefined ? 1 : idParam(query.page, 'page');
+  const pageSize = query.pageSize === undefined ? 25 : idParam(query.pageSize, 'pageSize');
+  if (pageSize > maxPageSize) fail('pageSize', `must be at most ${maxPageSize}`);
+  return { page, pageSize };
+};
+
+export const optionalDate = (value: unknown, name: string): Date | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const date = new Date(String(value));
+  if (Number.isNaN(date.getTime())) fail(name, `'${String(value)}' is not a date (use ISO 8601, e.g. 2026-01-31)`);
+  return date;
+};
+
+export const optionalBoolean = (value: unknown, name: string): boolean | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') fail(name, 'must be true or false');
+  return value as boolean;
+};
+
+export const body = (value: unknown): Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('body', 'must be a JSON object');
+  return value as Record<string, unknown>;
+};

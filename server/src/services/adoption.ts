@@ -1,0 +1,96 @@
+/**
+ * Adopting local users: users created by hand (or by an earlier tool) who match a directory record by
+ * username or email. The preview lists them; adopting links them, and the next run updates them.
+ */
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { mapUser } from '../sync/map';
+import { chunks } from '../sync/target/sql';
+import { getService } from '../utils/get-service';
+
+type Candidate = {
+  localUser: { id: number; username: string; email: string | null };
+  directoryUser: { externalId: string; username: string | null; email: string | null };
+};
+
+export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const candidates = async (directoryId: number): Promise<Candidate[]> => {
+    const directories = getService('directories', { strapi });
+    const directory = await directories.findRow(directoryId);
+    const provider = directories.provider(directory, { log: strapi.log });
+    const target = getService('runner', { strapi }).targetFor(directory.target, directory.loginProvider);
+    const owned = new Set(
+      ((await strapi.db.query(UID.identity).findMany({ where: { kind: 'user', targetUid: target.uid }, select: ['targetId'] })) as { targetId: number }[]).map((row) => row.targetId)
+    );
+    const linked = new Set(
+      ((await strapi.db.query(UID.identity).findMany({ where: { directoryId, kind: 'user' }, select: ['externalId'] })) as { externalId: string }[]).map((row) => row.externalId)
+    );
+    const found: Candidate[] = [];
+    try {
+      for await (const page of provider.listUsers()) {
+        const users = page
+          .filter((user) => !linked.has(user.externalId))
+          .map((user) => mapUser(user, directory.mapping ?? [], []))
+          .flatMap((result) => (result.ok ? [result.user] : []));
+        for (const chunk of chunks(users)) {
+          const matches = await target.findByLogin(
+            chunk.map((user) => user.fields.username).filter((name): name is string => !!name),
+            chunk.map((user) => user.fields.email).filter((email): email is string => !!email)
+          );
+          for (const user of chunk) {
+            const local =
+              matches.get(`username:${user.fields.username?.toLowerCase()}`) ?? matches.get(`email:${user.fields.email}`);
+            if (local && !owned.has(local.id)) {
+              owned.add(local.id);
+              found.push({
+                localUser: local,
+                directoryUser: { externalId: user.externalId, username: user.fields.username, email: user.fields.email },
+              });
+            }
+          }
+        }
+      }
+    } finally {
+      await provider.close?.();
+    }
+    return found;
+  };
+
+  return {
+    candidates,
+
+    /** Links the chosen local users (ids, or 'all') to their directory records. */
+    async adopt(directoryId: number, users: number[] | 'all', actor: string) {
+      const directory = await getService('directories', { strapi }).findRow(directoryId);
+      const target = getService('runner', { strapi }).targetFor(directory.target, directory.loginProvider);
+      const chosen = (await candidates(directoryId)).filter((c) => users === 'all' || users.includes(c.localUser.id));
+      if (chosen.length) {
+        await strapi.db.query(UID.identity).createMany({
+          data: chosen.map((c) => ({
+            directoryId,
+            kind: 'user',
+            externalId: c.directoryUser.externalId,
+            targetUid: target.uid,
+            targetId: c.localUser.id,
+            hash: null,
+            state: 'active',
+            lastSeenAt: new Date(),
+          })),
+        });
+      }
+      await getService('audit', { strapi }).record(
+        chosen.map((c) => ({
+          action: 'user.adopt',
+          directoryId,
+          runId: null,
+          subject: c.localUser.username,
+          actor,
+          details: { localUserId: c.localUser.id, externalId: c.directoryUser.externalId },
+        }))
+      );
+      return chosen;
+    },
+  };
+};
+
+export type AdoptionService = ReturnType<typeof createAdoptionService>;

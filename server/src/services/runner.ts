@@ -1,0 +1,222 @@
+/**
+ * Runs: starts a sync in the background under the directory's lease, records progress and the
+ * outcome on the sync-run row, and lets an admin (or shutdown) cancel it between pages.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { ADMIN_USER_UID, UID, type SyncRunTrigger } from '../constants';
+import { runSync } from '../sync/engine';
+import { describeError } from '../sync/errors';
+import { createLease } from '../sync/lease';
+import { nextRunAfter } from '../sync/schedule';
+import { createUsersPermissionsTarget } from '../sync/target/users-permissions';
+import type { SyncTarget } from '../sync/target/types';
+import { getConfig, getService } from '../utils/get-service';
+
+export type StartOptions = {
+  trigger: SyncRunTrigger;
+  dryRun?: boolean;
+  confirm?: boolean;
+  actor: string;
+  forceFull?: boolean;
+};
+
+/** Thrown when the directory already has a run in progress (the API answers 409). */
+export class RunInProgressError extends Error {
+  constructor(directoryName: string) {
+    super(`A run of directory '${directoryName}' is already in progress.`);
+    this.name = 'RunInProgressError';
+  }
+}
+
+const EMPTY_COUNTS = {
+  seen: 0,
+  created: 0,
+  updated: 0,
+  disabled: 0,
+  enabled: 0,
+  unchanged: 0,
+  skipped: 0,
+  failed: 0,
+  groups: 0,
+  roleChanges: 0,
+};
+
+export const serializeRun = (row: Record<string, unknown>) => ({
+  id: row.id as number,
+  directory: row.directoryId as number,
+  trigger: row.trigger as string,
+  dryRun: Boolean(row.dryRun),
+  mode: row.mode as string,
+  status: row.status as string,
+  startedAt: row.startedAt ? new Date(row.startedAt as string).toISOString() : null,
+  finishedAt: row.finishedAt ? new Date(row.finishedAt as string).toISOString() : null,
+  progress: { phase: row.phase as string, done: Number(row.done ?? 0), total: (row.total as number | null) ?? null },
+  counts: { ...EMPTY_COUNTS, ...((row.counts as object) ?? {}) },
+  error: (row.error as { code: string; message: string } | null) ?? null,
+  actor: (row.actor as string | null) ?? null,
+});
+
+export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const active = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  const lease = () => createLease(strapi, owner, getConfig(strapi).leaseSeconds);
+  const runs = () => strapi.db.query(UID.syncRun);
+
+  const targetFor = (target: string, loginProvider: string): SyncTarget => {
+    if (target === 'admin') {
+      throw new Error(`The '${ADMIN_USER_UID}' target is not available yet.`);
+    }
+    return createUsersPermissionsTarget(strapi, loginProvider);
+  };
+
+  const finish = async (runId: number, data: Record<string, unknown>) => {
+    await runs().update({ where: { id: runId }, data: { ...data, finishedAt: new Date(), phase: 'done' } });
+  };
+
+  const execute = async (runId: number, directoryId: number, options: StartOptions, signal: AbortSignal) => {
+    const audit = getService('audit', { strapi });
+    const directories = getService('directories', { strapi });
+    const directory = await directories.findRow(directoryId);
+    const base = { directoryId, runId, actor: options.actor };
+    await audit.record([{ ...base, action: 'run.start', subject: directory.name, details: { trigger: options.trigger, dryRun: !!options.dryRun } }]);
+    const renewal = setInterval(() => {
+      void lease().renew(directoryId, runId);
+    }, (getConfig(strapi).leaseSeconds * 1000) / 3);
+    const log = {
+      debug: (message: string) => strapi.log.debug(message),
+      info: (message: string) => strapi.log.info(message),
+      warn: (message: string) => strapi.log.warn(message),
+    };
+    const provider = directories.provider(directory, { log, signal }, { allowHttp: getConfig(strapi).allowHttp, maxBytes: getConfig(strapi).csvMaxBytes });
+    try {
+      const outcome = await runSync({
+        strapi,
+        directory,
+        provider,
+        target: targetFor(directory.target, directory.loginProvider),
+        runId,
+        dryRun: !!options.dryRun,
+        confirm: !!options.confirm,
+        actor: options.actor,
+        signal,
+        forceFull: !!options.forceFull,
+        defaultPassword: getService('secrets', { strapi }).open(directory.secrets).defaultPassword ?? null,
+        record: (entries) => audit.record(entries),
+        log,
+        progress: async (phase, done, total) => {
+          await runs().update({ where: { id: runId }, data: { phase, done, total } });
+        },
+      });
+      await finish(runId, {
+        status: outcome.status,
+        counts: outcome.counts,
+        mode: outcome.mode,
+        error: outcome.message && outcome.status !== 'succeeded' ? { code: outcome.status, message: outcome.message } : null,
+      });
+      if (!options.dryRun) {
+        const now = new Date();
+        await strapi.db.query(UID.directory).update({
+          where: { id: directoryId },
+          data: {
+            lastRunAt: now,
+            nextRunAt: nextRunAfter(directory.schedule, now),
+            ...(outcome.state ? { state: outcome.state } : {}),
+            ...(outcome.mode === 'full' ? { lastFullSyncAt: now } : {}),
+          },
+        });
+      }
+      await audit.record([{ ...base, action: 'run.finish', subject: directory.name, details: { status: outcome.status, counts: outcome.counts, message: outcome.message } }]);
+    } catch (error) {
+      const described = describeError(error);
+      const cancelled = described.code === 'cancelled';
+      strapi.log.warn(`[user-directory-sync] run ${runId} of '${directory.name}' ${cancelled ? 'was cancelled' : 'failed'}: ${described.message}`);
+      const current = (await runs().findOne({ where: { id: runId } })) as Record<string, unknown> | null;
+      await finish(runId, { status: cancelled ? 'cancelled' : 'failed', error: described, counts: current?.counts ?? EMPTY_COUNTS });
+      await audit.record([{ ...base, action: 'run.fail', subject: directory.name, details: { error: described } }]);
+    } finally {
+      clearInterval(renewal);
+      await provider.close?.();
+      await lease().release(directoryId, runId);
+    }
+  };
+
+  return {
+    owner,
+    targetFor,
+
+    /** Starts a run in the background; throws RunInProgressError when one is already going. */
+    async start(directoryId: number, options: StartOptions) {
+      const directory = await getService('directories', { strapi }).findRow(directoryId);
+      await this.recoverExpired();
+      const run = (await runs().create({
+        data: {
+          directoryId,
+          trigger: options.trigger,
+          dryRun: !!options.dryRun,
+          confirm: !!options.confirm,
+          status: 'queued',
+          phase: 'fetching',
+          startedAt: new Date(),
+          counts: EMPTY_COUNTS,
+          actor: options.actor,
+          owner,
+        },
+      })) as Record<string, unknown>;
+      const runId = run.id as number;
+      if (!(await lease().acquire(directoryId, runId))) {
+        await runs().delete({ where: { id: runId } });
+        throw new RunInProgressError(directory.name);
+      }
+      await runs().update({ where: { id: runId }, data: { status: 'running' } });
+      const controller = new AbortController();
+      const done = execute(runId, directoryId, options, controller.signal)
+        .catch((error) => {
+          strapi.log.error(`[user-directory-sync] run ${runId}: ${describeError(error).message}`);
+        })
+        .finally(() => active.delete(runId));
+      active.set(runId, { controller, done });
+      return serializeRun({ ...run, status: 'running' });
+    },
+
+    /** Asks a run to stop between two pages. */
+    async cancel(runId: number) {
+      const run = (await runs().findOne({ where: { id: runId } })) as Record<string, unknown> | null;
+      if (!run) return null;
+      active.get(runId)?.controller.abort();
+      if (!active.has(runId) && (run.status === 'running' || run.status === 'queued')) {
+        await runs().update({ where: { id: runId }, data: { cancelRequested: true } });
+      }
+      return serializeRun(run);
+    },
+
+    /** Waits for a run of this instance to end (tests, shutdown). */
+    async wait(runId: number) {
+      await active.get(runId)?.done;
+    },
+
+    /** Marks runs whose instance died (lease expired while running) as failed. */
+    async recoverExpired() {
+      for (const { directoryId, runId } of await lease().expiredRuns()) {
+        if (active.has(runId)) continue;
+        await runs().update({
+          where: { id: runId, status: { $in: ['queued', 'running'] } },
+          data: { status: 'failed', finishedAt: new Date(), error: { code: 'interrupted', message: 'The run was interrupted: the Strapi instance running it stopped.' } },
+        });
+        await strapi.db.connection(strapi.db.metadata.get(UID.directory).tableName)
+          .where('id', directoryId)
+          .update({ lease_owner: null, lease_expires_at: null, lease_run_id: null });
+      }
+    },
+
+    /** Graceful shutdown: cancel running syncs and wait for them, at most `timeoutMs`. */
+    async shutdown(timeoutMs = 10000) {
+      for (const { controller } of active.values()) controller.abort();
+      const all = Promise.all([...active.values()].map((run) => run.done));
+      await Promise.race([all, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    },
+  };
+};
+
+export type RunnerService = ReturnType<typeof createRunnerService>;

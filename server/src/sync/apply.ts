@@ -1,0 +1,309 @@
+/**
+ * The applier: the only code that writes users, roles and identity links. Each page of the plan is
+ * one transaction of bulk statements; audit entries are written after the commit. A dry run writes
+ * the plan entries instead and touches nothing else.
+ */
+import bcrypt from 'bcryptjs';
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import type { AuditInput } from '../services/audit';
+import type { LeaverEntry, PlanEntry, PlannedUser } from './plan';
+import { bulkUpdate, tableInfo } from './target/sql';
+import type { NewUserRow, SyncTarget, UserRowChange } from './target/types';
+
+export type ApplyCounts = {
+  created: number;
+  updated: number;
+  disabled: number;
+  enabled: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  conflicts: number;
+};
+
+export const emptyCounts = (): ApplyCounts => ({
+  created: 0,
+  updated: 0,
+  disabled: 0,
+  enabled: 0,
+  unchanged: 0,
+  skipped: 0,
+  failed: 0,
+  conflicts: 0,
+});
+
+export type ApplierOptions = {
+  strapi: Core.Strapi;
+  target: SyncTarget;
+  directoryId: number;
+  runId: number;
+  dryRun: boolean;
+  actor: string;
+  /** Writes audit entries (after each commit). */
+  record: (entries: AuditInput[]) => Promise<void>;
+};
+
+/** Identity links created or changed by a page: externalId -> new target id, hash, state. */
+export type IdentityUpdate = {
+  externalId: string;
+  rowId: number | null;
+  targetId: number;
+  hash: string;
+  state: 'active' | 'disabled';
+  passwordDigest: string | null;
+};
+
+const BCRYPT_ROUNDS = 10;
+
+export const createApplier = (options: ApplierOptions) => {
+  const { strapi, target, directoryId, runId, dryRun, actor } = options;
+  const identityTable = tableInfo(strapi, UID.identity);
+  const counts = emptyCounts();
+  const now = () => new Date();
+
+  const audit = (action: string, subject: string | null, details: Record<string, unknown>): AuditInput => ({
+    action,
+    directoryId,
+    runId,
+    subject,
+    actor,
+    details,
+  });
+
+  const writePlanEntries = async (entries: { action: string; subject: string; externalId: string | null; details: Record<string, unknown> }[]) => {
+    if (!entries.length) return;
+    await strapi.db.query(UID.planEntry).createMany({ data: entries.map((entry) => ({ runId, ...entry })) });
+  };
+
+  const hashPassword = (password: string) => bcrypt.hash(password, BCRYPT_ROUNDS);
+
+  /** Writes identity links for created users and changed hashes/states. */
+  const saveIdentities = async (trx: Parameters<SyncTarget['createUsers']>[0], updates: IdentityUpdate[]) => {
+    const fresh = updates.filter((update) => update.rowId === null);
+    const existing = updates.filter((update) => update.rowId !== null);
+    if (fresh.length) {
+      await strapi.db.query(UID.identity).createMany({
+        data: fresh.map((update) => ({
+          directoryId,
+          kind: 'user',
+          externalId: update.externalId,
+          targetUid: target.uid,
+          targetId: update.targetId,
+          hash: update.hash,
+          state: update.state,
+          lastSeenAt: now(),
+          profile: update.passwordDigest ? { passwordDigest: update.passwordDigest } : null,
+        })),
+      });
+    }
+    await bulkUpdate(
+      trx,
+      identityTable.table,
+      existing.map((update) => ({
+        id: update.rowId as number,
+        values: {
+          [identityTable.column('targetId')]: update.targetId,
+          [identityTable.column('hash')]: update.hash,
+          [identityTable.column('state')]: update.state,
+          [identityTable.column('lastSeenAt')]: now(),
+          ...(update.passwordDigest
+            ? { [identityTable.column('profile')]: JSON.stringify({ passwordDigest: update.passwordDigest }) }
+            : {}),
+        },
+      }))
+    );
+  };
+
+  const newRow = async (user: PlannedUser, password: string | null): Promise<NewUserRow> => ({
+    values: user.fields,
+    blocked: user.blocked,
+    roleIds: user.roleIds,
+    passwordHash: password ? await hashPassword(password) : null,
+  });
+
+  /**
+   * Applies one page of the plan. `passwords` holds the source's clear-text passwords of the page
+   * (by externalId) and the directory default password for users without one.
+   */
+  const applyPage = async (
+    entries: PlanEntry[],
+    passwords: { byExternalId: Map<string, string>; defaultHash: string | null }
+  ): Promise<{ identities: IdentityUpdate[]; created: Map<string, number> }> => {
+    const auditEntries: AuditInput[] = [];
+    const created = new Map<string, number>();
+    for (const entry of entries) {
+      if (entry.action === 'skip') {
+        counts.skipped += 1;
+        auditEntries.push(audit('user.skip', entry.subject, { externalId: entry.externalId, reason: entry.reason }));
+      } else if (entry.action === 'conflict') {
+        counts.conflicts += 1;
+        counts.skipped += 1;
+        auditEntries.push(
+          audit('user.conflict', entry.user.subject, { externalId: entry.user.externalId, localUserId: entry.targetId, reason: entry.reason })
+        );
+      } else if (entry.action === 'unchanged') {
+        counts.unchanged += 1;
+      }
+    }
+    const creates = entries.filter((entry): entry is Extract<PlanEntry, { action: 'create' }> => entry.action === 'create');
+    const changes = entries.filter(
+      (entry): entry is Extract<PlanEntry, { action: 'update' | 'enable' | 'disable' }> =>
+        entry.action === 'update' || entry.action === 'enable' || entry.action === 'disable'
+    );
+    for (const entry of creates) {
+      auditEntries.push(
+        audit('user.create', entry.user.subject, {
+          externalId: entry.user.externalId,
+          reason: entry.reason,
+          fields: entry.user.fields,
+          blocked: entry.user.blocked,
+        })
+      );
+    }
+    for (const entry of changes) {
+      const action = entry.action === 'update' ? 'user.update' : `user.${entry.action}`;
+      auditEntries.push(
+        audit(action, entry.user.subject, {
+          externalId: entry.user.externalId,
+          changes: entry.changes,
+          ...(entry.setPassword ? { password: 'changed' } : {}),
+        })
+      );
+    }
+    counts.created += creates.length;
+    for (const entry of changes) {
+      if (entry.action === 'enable') counts.enabled += 1;
+      else if (entry.action === 'disable') counts.disabled += 1;
+      else counts.updated += 1;
+    }
+
+    if (dryRun) {
+      await writePlanEntries(
+        auditEntries.map((entry) => ({
+          action: entry.action,
+          subject: entry.subject ?? '',
+          externalId: (entry.details.externalId as string | null) ?? null,
+          details: entry.details,
+        }))
+      );
+      return { identities: [], created };
+    }
+
+    const passwordFor = (user: PlannedUser) => passwords.byExternalId.get(user.externalId) ?? null;
+    const newRows = await Promise.all(
+      creates.map(async (entry) => {
+        const row = await newRow(entry.user, passwordFor(entry.user));
+        if (!row.passwordHash) row.passwordHash = passwords.defaultHash;
+        return row;
+      })
+    );
+    const rowChanges: UserRowChange[] = await Promise.all(
+      changes.map(async (entry) => {
+        const values: Record<string, unknown> = {};
+        for (const [name, change] of Object.entries(entry.changes)) {
+          if (name !== 'roles') values[name] = change.to;
+        }
+        const password = entry.setPassword ? passwordFor(entry.user) : null;
+        return {
+          id: entry.targetId,
+          values,
+          roleIds: entry.changes.roles ? (entry.changes.roles.to as number[]) : undefined,
+          passwordHash: password ? await hashPassword(password) : undefined,
+        };
+      })
+    );
+
+    const identities: IdentityUpdate[] = [];
+    await strapi.db.transaction(async ({ trx }) => {
+      const ids = await target.createUsers(trx, newRows);
+      creates.forEach((entry, i) => {
+        created.set(entry.user.externalId, ids[i]);
+        identities.push(identityUpdate(entry.user, ids[i]));
+      });
+      await target.updateUsers(trx, rowChanges);
+      for (const entry of changes) identities.push(identityUpdate(entry.user, entry.targetId));
+      await saveIdentities(trx, identities);
+    });
+    await options.record(auditEntries);
+    return { identities, created };
+  };
+
+  /** The identity link to write for a user of this page (a new row unless one is stored). */
+  const identityUpdate = (user: PlannedUser, targetId: number): IdentityUpdate => ({
+    externalId: user.externalId,
+    rowId: rowIds.get(user.externalId) ?? null,
+    targetId,
+    hash: user.hash,
+    state: user.blocked ? 'disabled' : 'active',
+    passwordDigest: user.passwordDigest,
+  });
+
+  /** Identity row ids by externalId, given by the runner for the users of the current page. */
+  const rowIds = new Map<string, number>();
+  const setIdentityRows = (rows: Map<string, number>) => {
+    rowIds.clear();
+    for (const [key, value] of rows) rowIds.set(key, value);
+  };
+
+  /** Disables leavers (rule 1: called only after a complete enumeration). */
+  const applyLeavers = async (leavers: LeaverEntry[], identityRowIds: Map<string, number>) => {
+    counts.disabled += leavers.length;
+    const auditEntries = leavers.map((leaver) =>
+      audit('user.disable', leaver.subject, { externalId: leaver.externalId, reason: leaver.reason })
+    );
+    if (dryRun) {
+      await writePlanEntries(
+        leavers.map((leaver) => ({
+          action: 'user.disable',
+          subject: leaver.subject,
+          externalId: leaver.externalId,
+          details: { reason: leaver.reason },
+        }))
+      );
+      return;
+    }
+    await strapi.db.transaction(async ({ trx }) => {
+      await target.setBlocked(
+        trx,
+        leavers.map((leaver) => leaver.targetId),
+        true
+      );
+      await bulkUpdate(
+        trx,
+        identityTable.table,
+        leavers
+          .filter((leaver) => identityRowIds.has(leaver.externalId))
+          .map((leaver) => ({
+            id: identityRowIds.get(leaver.externalId) as number,
+            values: { [identityTable.column('state')]: 'disabled', [identityTable.column('hash')]: null },
+          }))
+      );
+    });
+    await options.record(auditEntries);
+  };
+
+  /** Sets managers where they differ from the stored ones. */
+  const applyManagers = async (pairs: { id: number; managerId: number | null; subject: string; from: number | null }[]) => {
+    if (!pairs.length) return;
+    if (dryRun) {
+      await writePlanEntries(
+        pairs.map((pair) => ({
+          action: 'user.update',
+          subject: pair.subject,
+          externalId: null,
+          details: { changes: { manager: { from: pair.from, to: pair.managerId } } },
+        }))
+      );
+      return;
+    }
+    await strapi.db.transaction(async ({ trx }) => target.setManagers(trx, pairs));
+    await options.record(
+      pairs.map((pair) => audit('user.update', pair.subject, { changes: { manager: { from: pair.from, to: pair.managerId } } }))
+    );
+  };
+
+  return { counts, applyPage, applyLeavers, applyManagers, setIdentityRows, writePlanEntries, audit };
+};
+
+export type Applier = ReturnType<typeof createApplier>;

@@ -1,0 +1,47 @@
+/**
+ * The three kinds of sync failure (after authentik's outgoing sync exceptions), plus the delta case.
+ * Each carries a short `code` and a message a person can act on; never a secret.
+ */
+
+/** Base class: `code` is stable (shown in the run and the audit log), `message` is for people. */
+export class SyncError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Network trouble, throttling, 5xx: retried with backoff, then the run fails (disabling nobody). */
+export class TransientSyncError extends SyncError {}
+
+/** Bad credentials, a missing permission, a broken file, a bad setting: the run stops; fix and retry. */
+export class StopSyncError extends SyncError {}
+
+/** One record cannot be synced: counted, audited, and the run goes on. */
+export class ItemSyncError extends SyncError {}
+
+/** The source refused the delta cursor (expired or unknown): the engine falls back to a full run. */
+export class DeltaExpiredError extends SyncError {
+  constructor(message = 'The delta token was refused by the source; a full sync is needed.') {
+    super('delta-expired', message);
+  }
+}
+
+/** The run was cancelled (by an admin or by shutdown) between two pages or batches. */
+export class CancelledError extends SyncError {
+  constructor(message = 'The run was cancelled.') {
+    super('cancelled', message);
+  }
+}
+
+/** A short, safe summary of any error for a run record or an audit entry. */
+export const describeError = (error: unknown): { code: string; message: string } => {
+  if (error instanceof SyncError) return { code: error.code, message: error.message };
+  if (error instanceof Error) {
+    return { code: error.name || 'Error', message: error.message.slice(0, 500) };
+  }
+  return { code: 'Error', message: String(error).slice(0, 500) };
+};
