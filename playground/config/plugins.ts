@@ -1,3 +1,4 @@
+import path from 'path';
 import type { Core } from '@strapi/strapi';
 
 const allowedMediaTypes = [
@@ -38,6 +39,16 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         allowedTypes: allowedMediaTypes,
         deniedTypes,
       },
+    },
+  },
+  // The plugin of this repository, loaded from its built dist/ (npm run build at the root).
+  // `resolve` must be absolute: the compiled config lives one folder deeper, in dist/config.
+  'user-directory-sync': {
+    enabled: true,
+    resolve: path.resolve(__dirname, __filename.endsWith('.ts') ? '../..' : '../../..'),
+    config: {
+      allowHttp: env.bool('USER_DIRECTORY_SYNC_ALLOW_HTTP', false),
+      scheduler: { enabled: env.bool('USER_DIRECTORY_SYNC_SCHEDULER', true) },
     },
   },
 });

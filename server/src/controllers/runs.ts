@@ -40,8 +40,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ctx.status = 202;
         ctx.body = { data: run };
       } catch (error) {
-        if (error instanceof RunInProgressError) ctx.throw(409, error.message);
-        throw error;
+        if (!(error instanceof RunInProgressError)) throw error;
+        ctx.status = 409;
+        ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: error.message, details: {} } };
       }
     },
 
@@ -66,7 +67,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { page, pageSize } = pageParams(ctx.query, 500);
       const planned = await strapi.db.query(UID.planEntry).count({ where: { runId: run.id } });
       const uid = planned || run.dryRun ? UID.planEntry : UID.auditEntry;
-      const where = uid === UID.planEntry ? { runId: run.id } : { runId: run.id, action: { $notStartsWith: 'run.' } };
+      const where = uid === UID.planEntry ? { runId: run.id } : { runId: run.id, action: { $notIn: ['run.start', 'run.finish', 'run.fail'] } };
       const [rows, total] = await Promise.all([
         strapi.db.query(uid).findMany({ where, orderBy: { id: 'asc' }, offset: (page - 1) * pageSize, limit: pageSize }),
         strapi.db.query(uid).count({ where }),
