@@ -1,53 +1,49 @@
-import { getTranslation } from "./utils/getTranslation";
-import { PLUGIN_ID } from "./pluginId";
-import { Initializer } from "./components/Initializer";
-import { PluginIcon } from "./components/PluginIcon";
+import type { StrapiApp } from '@strapi/strapi/admin';
+import { PLUGIN_ID } from './pluginId';
+import { getTranslation } from './utils/getTranslation';
 
-import type { StrapiApp } from "@strapi/strapi/admin";
-
-const plugin: StrapiApp["appPlugins"][string] = {
+/** Settings > User Directory Sync, visible to admins with the plugin's read action. */
+const plugin: StrapiApp['appPlugins'][string] = {
   register(app) {
-    app.addMenuLink({
-      to: `plugins/${PLUGIN_ID}`,
-      icon: PluginIcon,
-      intlLabel: {
-        id: `${PLUGIN_ID}.plugin.name`,
-        defaultMessage: PLUGIN_ID,
+    app.addSettingsLink(
+      {
+        id: PLUGIN_ID,
+        intlLabel: {
+          id: getTranslation('settings.section'),
+          defaultMessage: 'User Directory Sync',
+        },
       },
-      Component: () => import("./pages/App"),
-      permissions: [],
-    });
-
-    app.registerPlugin({
-      id: PLUGIN_ID,
-      initializer: Initializer,
-      isReady: false,
-      name: PLUGIN_ID,
-    });
+      {
+        id: `${PLUGIN_ID}-configuration`,
+        to: PLUGIN_ID,
+        intlLabel: {
+          id: getTranslation('settings.configuration'),
+          defaultMessage: 'Configuration',
+        },
+        Component: () => import('./pages/App'),
+        permissions: [{ action: 'plugin::user-directory-sync.read', subject: null }],
+      }
+    );
+    app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
   },
 
-  registerTrads({ locales }) {
+  async registerTrads({ locales }: { locales: string[] }) {
     return Promise.all(
       locales.map(async (locale) => {
         try {
-          const { default: data } = (await import(
-            `./translations/${locale}.json`
-          )) as {
+          const { default: data } = (await import(`./translations/${locale}.json`)) as {
             default: Record<string, string>;
           };
-
-          const newData: Record<string, string> = {};
-          const keys = Object.keys(data);
-
-          for (const key of keys) {
-            newData[getTranslation(key)] = data[key];
-          }
-
-          return { data: newData, locale };
+          return {
+            data: Object.fromEntries(
+              Object.entries(data).map(([key, value]) => [getTranslation(key), value])
+            ),
+            locale,
+          };
         } catch {
           return { data: {}, locale };
         }
-      }),
+      })
     );
   },
 };

@@ -1,1 +1,1 @@
-export const PLUGIN_ID = "user-directory-sync";
+export const PLUGIN_ID = 'user-directory-sync';

@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, PROFILE_ATTRIBUTES, USER_UID } from './constants';
+import { BUILT_IN_PROVIDERS } from './providers';
+import { getService } from './utils/get-service';
 
 /** Adds the directory's profile fields and sync indexes to the users-permissions user. */
 const extendUserContentType = (strapi: Core.Strapi) => {
@@ -25,8 +27,16 @@ const extendUserContentType = (strapi: Core.Strapi) => {
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   extendUserContentType(strapi);
+  const providers = getService('providers', { strapi });
+  for (const [type, definition] of Object.entries(BUILT_IN_PROVIDERS))
+    providers.register(type, definition);
   strapi.admin.services.permission.actionProvider.registerMany([
-    { section: 'plugins', displayName: 'Read directories and runs', uid: 'read', pluginName: PLUGIN_ID },
+    {
+      section: 'plugins',
+      displayName: 'Read directories and runs',
+      uid: 'read',
+      pluginName: PLUGIN_ID,
+    },
     {
       section: 'plugins',
       displayName: 'Change directory settings',
@@ -34,7 +44,12 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
       pluginName: PLUGIN_ID,
     },
     { section: 'plugins', displayName: 'Run and cancel syncs', uid: 'run', pluginName: PLUGIN_ID },
-    { section: 'plugins', displayName: 'Read the audit log', uid: 'audit.read', pluginName: PLUGIN_ID },
+    {
+      section: 'plugins',
+      displayName: 'Read the audit log',
+      uid: 'audit.read',
+      pluginName: PLUGIN_ID,
+    },
   ]);
 };
 

@@ -3,7 +3,11 @@
  * change the "directory" between runs and inject a failure half way through an enumeration.
  */
 import type { Core } from '@strapi/strapi';
-import type { DirectoryGroup, DirectoryProvider, DirectoryUser } from '../../server/src/providers/types';
+import type {
+  DirectoryGroup,
+  DirectoryProvider,
+  DirectoryUser,
+} from '../../server/src/providers/types';
 
 export type MemoryDirectory = {
   users: DirectoryUser[];
@@ -49,7 +53,10 @@ const pages = <T>(items: T[], size: number) => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const createMemoryProvider = (settings: { connection: { store?: string }; secrets: Record<string, string | null> }): DirectoryProvider => {
+const createMemoryProvider = (settings: {
+  connection: { store?: string };
+  secrets: Record<string, string | null>;
+}): DirectoryProvider => {
   const store = memoryDirectory(settings.connection.store ?? 'default');
   return {
     async testConnection() {
@@ -61,7 +68,9 @@ const createMemoryProvider = (settings: { connection: { store?: string }; secret
       };
     },
     async *listGroups(search) {
-      yield store.groups.filter((group) => !search || group.name.includes(search)).map((group) => ({ ...group, members: [] }));
+      yield store.groups
+        .filter((group) => !search || group.name.includes(search))
+        .map((group) => ({ ...group, members: [] }));
     },
     async *listSyncGroups() {
       yield store.groups;
@@ -84,14 +93,17 @@ const createMemoryProvider = (settings: { connection: { store?: string }; secret
 };
 
 export const registerMemoryProvider = (strapi: Core.Strapi) => {
-  strapi.plugin('user-directory-sync').service('providers').register('memory', {
-    factory: createMemoryProvider,
-    secrets: ['token', 'defaultPassword'],
-    requiredConnection: ['store'],
-    defaultMapping: [
-      { source: 'jobTitle', target: 'jobTitle' },
-      { source: 'department', target: 'department' },
-    ],
-    usersByGroup: false,
-  });
+  strapi
+    .plugin('user-directory-sync')
+    .service('providers')
+    .register('memory', {
+      factory: createMemoryProvider,
+      secrets: ['token', 'defaultPassword'],
+      requiredConnection: ['store'],
+      defaultMapping: [
+        { source: 'jobTitle', target: 'jobTitle' },
+        { source: 'department', target: 'department' },
+      ],
+      usersByGroup: false,
+    });
 };

@@ -23,9 +23,15 @@ export type TestApp = {
 };
 
 let compiled: Promise<{ distDir: string }> | null = null;
-const compileOnce = () => (compiled ??= compileStrapi({ appDir }).then(({ distDir }) => ({ distDir })));
+const compileOnce = () =>
+  (compiled ??= compileStrapi({ appDir }).then(({ distDir }) => ({ distDir: distDir as string })));
 
-const SUPER_ADMIN = { email: 'admin@example.com', password: 'Admin-password-1', firstname: 'Ada', lastname: 'Admin' };
+const SUPER_ADMIN = {
+  email: 'admin@example.com',
+  password: 'Admin-password-1',
+  firstname: 'Ada',
+  lastname: 'Admin',
+};
 
 export const startApp = async (): Promise<TestApp> => {
   const { distDir } = await compileOnce();
@@ -36,12 +42,18 @@ export const startApp = async (): Promise<TestApp> => {
     process.env.DATABASE_FILENAME = relative;
     const file = path.join(appDir, relative);
     cleanup = async () => {
-      for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+      for (const suffix of ['', '-journal', '-wal', '-shm'])
+        fs.rmSync(file + suffix, { force: true });
     };
   } else {
     const schema = `test_${id.replace(/-/g, '_')}`;
     process.env.DATABASE_SCHEMA = schema;
-    const { Client } = await import('pg');
+    type PgClient = {
+      connect(): Promise<void>;
+      query(sql: string): Promise<unknown>;
+      end(): Promise<void>;
+    };
+    const { Client } = require('pg') as { Client: new (options: object) => PgClient };
     const connect = async (sql: string) => {
       const client = new Client({
         host: process.env.DATABASE_HOST ?? 'localhost',
@@ -73,10 +85,13 @@ export const startApp = async (): Promise<TestApp> => {
   const http = () => request(strapi.server.httpServer);
 
   const superAdminRole = await strapi.service('admin::role').getSuperAdmin();
-  await strapi.service('admin::user').create({ ...SUPER_ADMIN, isActive: true, roles: [superAdminRole.id] });
+  await strapi
+    .service('admin::user')
+    .create({ ...SUPER_ADMIN, isActive: true, roles: [superAdminRole.id] });
   const login = async (email: string, password: string) => {
     const res = await http().post('/admin/login').send({ email, password });
-    if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.data.token as string;
   };
   const token = await login(SUPER_ADMIN.email, SUPER_ADMIN.password);
@@ -84,7 +99,9 @@ export const startApp = async (): Promise<TestApp> => {
   let admins = 0;
   const adminWith = async (actions: string[]) => {
     admins += 1;
-    const role = await strapi.service('admin::role').create({ name: `Test role ${admins}`, description: 'test' });
+    const role = await strapi
+      .service('admin::role')
+      .create({ name: `Test role ${admins}`, description: 'test' });
     if (actions.length) {
       await strapi.service('admin::role').assignPermissions(
         role.id,

@@ -1,15 +1,16 @@
-import { Page } from "@strapi/strapi/admin";
-import { Routes, Route } from "react-router-dom";
+import { Page } from '@strapi/strapi/admin';
+import { Route, Routes } from 'react-router-dom';
+import { ConfigurationPage } from './ConfigurationPage';
 
-import { HomePage } from "./HomePage";
+const READ = [{ action: 'plugin::user-directory-sync.read', subject: null }];
 
-const App = () => {
-  return (
+const App = () => (
+  <Page.Protect permissions={READ}>
     <Routes>
-      <Route index element={<HomePage />} />
+      <Route index element={<ConfigurationPage />} />
       <Route path="*" element={<Page.Error />} />
     </Routes>
-  );
-};
+  </Page.Protect>
+);
 
 export default App;

@@ -2,7 +2,12 @@ import type { Core } from '@strapi/strapi';
 import { getService } from '../utils/get-service';
 import { optionalDate, optionalId, pageParams } from './validation';
 
-type Ctx = { query: Record<string, unknown>; body: unknown; set(name: string, value: string): void; type: string };
+type Ctx = {
+  query: Record<string, unknown>;
+  body: unknown;
+  set(name: string, value: string): void;
+  type: string;
+};
 
 const filtersOf = (query: Record<string, unknown>) => ({
   directory: optionalId(query.directory, 'directory'),

@@ -25,12 +25,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async findOne(ctx: Ctx) {
-      ctx.body = { data: directories().serialize(await directories().findRow(idParam(ctx.params.id))) };
+      ctx.body = {
+        data: directories().serialize(await directories().findRow(idParam(ctx.params.id))),
+      };
     },
 
     async create(ctx: Ctx) {
       const data = await directories().create(body(ctx.request.body));
-      await audit().record([{ action: 'settings.update', directoryId: data.id, runId: null, subject: data.name, actor: actorOf(ctx), details: { created: true, type: data.type } }]);
+      await audit().record([
+        {
+          action: 'settings.update',
+          directoryId: data.id,
+          runId: null,
+          subject: data.name,
+          actor: actorOf(ctx),
+          details: { created: true, type: data.type },
+        },
+      ]);
       ctx.status = 201;
       ctx.body = { data };
     },
@@ -38,14 +49,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async update(ctx: Ctx) {
       const input = body(ctx.request.body);
       const data = await directories().update(idParam(ctx.params.id), input);
-      const fields = Object.keys(input).map((key) => (key === 'secrets' ? `secrets(${Object.keys(input.secrets as object).join(',')})` : key));
-      await audit().record([{ action: 'settings.update', directoryId: data.id, runId: null, subject: data.name, actor: actorOf(ctx), details: { fields } }]);
+      const fields = Object.keys(input).map((key) =>
+        key === 'secrets' ? `secrets(${Object.keys(input.secrets as object).join(',')})` : key
+      );
+      await audit().record([
+        {
+          action: 'settings.update',
+          directoryId: data.id,
+          runId: null,
+          subject: data.name,
+          actor: actorOf(ctx),
+          details: { fields },
+        },
+      ]);
       ctx.body = { data };
     },
 
     async delete(ctx: Ctx) {
       const data = await directories().remove(idParam(ctx.params.id));
-      await audit().record([{ action: 'settings.update', directoryId: data.id, runId: null, subject: data.name, actor: actorOf(ctx), details: { deleted: true, unlinkedUsers: data.unlinkedUsers } }]);
+      await audit().record([
+        {
+          action: 'settings.update',
+          directoryId: data.id,
+          runId: null,
+          subject: data.name,
+          actor: actorOf(ctx),
+          details: { deleted: true, unlinkedUsers: data.unlinkedUsers },
+        },
+      ]);
       ctx.body = { data };
     },
 
@@ -63,7 +94,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const { message } = describeError(error);
         result = { ok: false, message, checks: [{ name: 'settings', ok: false, message }] };
       }
-      await audit().record([{ action: 'connection.test', directoryId: row.id, runId: null, subject: row.name, actor: actorOf(ctx), details: { ok: result.ok, message: result.message } }]);
+      await audit().record([
+        {
+          action: 'connection.test',
+          directoryId: row.id,
+          runId: null,
+          subject: row.name,
+          actor: actorOf(ctx),
+          details: { ok: result.ok, message: result.message },
+        },
+      ]);
       ctx.body = { data: result };
     },
 
@@ -74,7 +114,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const groups = [];
       try {
         for await (const page of provider.listGroups(search)) {
-          groups.push(...page.map(({ externalId, name, description }) => ({ externalId, name, description })));
+          groups.push(
+            ...page.map(({ externalId, name, description }) => ({ externalId, name, description }))
+          );
           if (groups.length >= 500) break;
         }
       } catch (error) {
@@ -91,7 +133,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async adoptionPreview(ctx: Ctx) {
-      ctx.body = { data: await getService('adoption', { strapi }).candidates(idParam(ctx.params.id)) };
+      ctx.body = {
+        data: await getService('adoption', { strapi }).candidates(idParam(ctx.params.id)),
+      };
     },
 
     async adopt(ctx: Ctx) {
@@ -101,7 +145,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         fail('users', "must be a list of user ids or 'all'");
       }
       optionalBoolean(input.dryRun, 'dryRun');
-      ctx.body = { data: await getService('adoption', { strapi }).adopt(idParam(ctx.params.id), users as number[] | 'all', actorOf(ctx)) };
+      ctx.body = {
+        data: await getService('adoption', { strapi }).adopt(
+          idParam(ctx.params.id),
+          users as number[] | 'all',
+          actorOf(ctx)
+        ),
+      };
     },
   };
 };

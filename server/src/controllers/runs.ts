@@ -42,7 +42,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } catch (error) {
         if (!(error instanceof RunInProgressError)) throw error;
         ctx.status = 409;
-        ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: error.message, details: {} } };
+        ctx.body = {
+          data: null,
+          error: { status: 409, name: 'ConflictError', message: error.message, details: {} },
+        };
       }
     },
 
@@ -51,7 +54,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { page, pageSize } = pageParams(ctx.query);
       const where = directory ? { directoryId: directory } : {};
       const [rows, total] = await Promise.all([
-        runs().findMany({ where, orderBy: { id: 'desc' }, offset: (page - 1) * pageSize, limit: pageSize }),
+        runs().findMany({
+          where,
+          orderBy: { id: 'desc' },
+          offset: (page - 1) * pageSize,
+          limit: pageSize,
+        }),
         runs().count({ where }),
       ]);
       ctx.body = { data: rows.map(serializeRun), meta: { pagination: { page, pageSize, total } } };
@@ -67,16 +75,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { page, pageSize } = pageParams(ctx.query, 500);
       const planned = await strapi.db.query(UID.planEntry).count({ where: { runId: run.id } });
       const uid = planned || run.dryRun ? UID.planEntry : UID.auditEntry;
-      const where = uid === UID.planEntry ? { runId: run.id } : { runId: run.id, action: { $notIn: ['run.start', 'run.finish', 'run.fail'] } };
+      const where =
+        uid === UID.planEntry
+          ? { runId: run.id }
+          : { runId: run.id, action: { $notIn: ['run.start', 'run.finish', 'run.fail'] } };
       const [rows, total] = await Promise.all([
-        strapi.db.query(uid).findMany({ where, orderBy: { id: 'asc' }, offset: (page - 1) * pageSize, limit: pageSize }),
+        strapi.db
+          .query(uid)
+          .findMany({
+            where,
+            orderBy: { id: 'asc' },
+            offset: (page - 1) * pageSize,
+            limit: pageSize,
+          }),
         strapi.db.query(uid).count({ where }),
       ]);
       ctx.body = {
         data: rows.map((row: Record<string, unknown>) => ({
           action: row.action,
           subject: row.subject,
-          externalId: row.externalId ?? (row.details as Record<string, unknown> | null)?.externalId ?? null,
+          externalId:
+            row.externalId ?? (row.details as Record<string, unknown> | null)?.externalId ?? null,
           details: row.details ?? {},
         })),
         meta: { pagination: { page, pageSize, total }, applied: uid === UID.auditEntry },

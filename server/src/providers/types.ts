@@ -103,6 +103,16 @@ export interface DirectoryProvider {
   nextState?(): ProviderState | null;
   /** A content fingerprint of the last listing (CSV: a hash of the file); equal -> nothing to do. */
   fingerprint?(): string | null;
+  /**
+   * True when the source says nothing changed since the state of the last run (HTTP 304, or the
+   * same content hash): the run ends with nothing to do. Asked after countUsers().
+   */
+  unchanged?(): boolean;
+  /**
+   * Records the source itself left out (a CSV row with a bad email...), with the reason. The engine
+   * audits them and does not disable the people they name.
+   */
+  skipped?(): { origin: string; externalId: string | null; reason: string }[];
   /** Frees sockets and timers. */
   close?(): Promise<void>;
 }

@@ -21,7 +21,12 @@ const admin = {
     route('GET', '/directories/:id', 'directories.findOne', ACTIONS.read),
     route('PUT', '/directories/:id', 'directories.update', ACTIONS.settings),
     route('DELETE', '/directories/:id', 'directories.delete', ACTIONS.settings),
-    route('POST', '/directories/:id/test-connection', 'directories.testConnection', ACTIONS.settings),
+    route(
+      'POST',
+      '/directories/:id/test-connection',
+      'directories.testConnection',
+      ACTIONS.settings
+    ),
     route('GET', '/directories/:id/groups', 'directories.groups', ACTIONS.read),
     route('POST', '/directories/:id/reset', 'directories.reset', ACTIONS.run),
     route('GET', '/directories/:id/adoption', 'directories.adoptionPreview', ACTIONS.read),

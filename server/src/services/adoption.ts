@@ -18,12 +18,27 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
     const directories = getService('directories', { strapi });
     const directory = await directories.findRow(directoryId);
     const provider = directories.provider(directory, { log: strapi.log });
-    const target = getService('runner', { strapi }).targetFor(directory.target, directory.loginProvider);
+    const target = getService('runner', { strapi }).targetFor(
+      directory.target,
+      directory.loginProvider
+    );
     const owned = new Set(
-      ((await strapi.db.query(UID.identity).findMany({ where: { kind: 'user', targetUid: target.uid }, select: ['targetId'] })) as { targetId: number }[]).map((row) => row.targetId)
+      (
+        (await strapi.db
+          .query(UID.identity)
+          .findMany({ where: { kind: 'user', targetUid: target.uid }, select: ['targetId'] })) as {
+          targetId: number;
+        }[]
+      ).map((row) => row.targetId)
     );
     const linked = new Set(
-      ((await strapi.db.query(UID.identity).findMany({ where: { directoryId, kind: 'user' }, select: ['externalId'] })) as { externalId: string }[]).map((row) => row.externalId)
+      (
+        (await strapi.db
+          .query(UID.identity)
+          .findMany({ where: { directoryId, kind: 'user' }, select: ['externalId'] })) as {
+          externalId: string;
+        }[]
+      ).map((row) => row.externalId)
     );
     const found: Candidate[] = [];
     try {
@@ -39,12 +54,17 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
           );
           for (const user of chunk) {
             const local =
-              matches.get(`username:${user.fields.username?.toLowerCase()}`) ?? matches.get(`email:${user.fields.email}`);
+              matches.get(`username:${user.fields.username?.toLowerCase()}`) ??
+              matches.get(`email:${user.fields.email}`);
             if (local && !owned.has(local.id)) {
               owned.add(local.id);
               found.push({
                 localUser: local,
-                directoryUser: { externalId: user.externalId, username: user.fields.username, email: user.fields.email },
+                directoryUser: {
+                  externalId: user.externalId,
+                  username: user.fields.username,
+                  email: user.fields.email,
+                },
               });
             }
           }
@@ -62,8 +82,13 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Links the chosen local users (ids, or 'all') to their directory records. */
     async adopt(directoryId: number, users: number[] | 'all', actor: string) {
       const directory = await getService('directories', { strapi }).findRow(directoryId);
-      const target = getService('runner', { strapi }).targetFor(directory.target, directory.loginProvider);
-      const chosen = (await candidates(directoryId)).filter((c) => users === 'all' || users.includes(c.localUser.id));
+      const target = getService('runner', { strapi }).targetFor(
+        directory.target,
+        directory.loginProvider
+      );
+      const chosen = (await candidates(directoryId)).filter(
+        (c) => users === 'all' || users.includes(c.localUser.id)
+      );
       if (chosen.length) {
         await strapi.db.query(UID.identity).createMany({
           data: chosen.map((c) => ({

@@ -24,7 +24,14 @@ export type AuditFilters = {
 };
 
 /** Audit actions that are also Strapi events (webhooks). */
-export const EVENT_ACTIONS = ['user.create', 'user.update', 'user.disable', 'user.enable', 'run.finish', 'run.fail'];
+export const EVENT_ACTIONS = [
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.enable',
+  'run.finish',
+  'run.fail',
+];
 
 const whereOf = (filters: AuditFilters) => {
   const where: Record<string, unknown> = {};
@@ -33,13 +40,21 @@ const whereOf = (filters: AuditFilters) => {
   if (filters.action) where.action = filters.action;
   if (filters.subject) where.subject = { $containsi: filters.subject };
   if (filters.from || filters.to) {
-    where.at = { ...(filters.from ? { $gte: filters.from } : {}), ...(filters.to ? { $lte: filters.to } : {}) };
+    where.at = {
+      ...(filters.from ? { $gte: filters.from } : {}),
+      ...(filters.to ? { $lte: filters.to } : {}),
+    };
   }
   return where;
 };
 
 const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  const text =
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
@@ -82,10 +97,22 @@ export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const where = whereOf(filters);
     const lines = ['id,at,category,action,directory,run,subject,actor,details'];
     for (let offset = 0; ; offset += 1000) {
-      const rows = await strapi.db.query(UID.auditEntry).findMany({ where, orderBy: { id: 'asc' }, offset, limit: 1000 });
+      const rows = await strapi.db
+        .query(UID.auditEntry)
+        .findMany({ where, orderBy: { id: 'asc' }, offset, limit: 1000 });
       for (const row of rows.map(serialize)) {
         lines.push(
-          [row.id, row.at, row.category, row.action, row.directory, row.run, row.subject, row.actor, row.details]
+          [
+            row.id,
+            row.at,
+            row.category,
+            row.action,
+            row.directory,
+            row.run,
+            row.subject,
+            row.actor,
+            row.details,
+          ]
             .map(csvCell)
             .join(',')
         );

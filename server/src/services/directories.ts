@@ -9,7 +9,7 @@ import type { Core } from '@strapi/strapi';
 import { GROUP_SYNC_MODES, LEAVE_POLICIES, TARGETS, UID } from '../constants';
 import type { DirectoryProvider, ProviderContext } from '../providers/types';
 import { nextRunAfter } from '../sync/schedule';
-import { getService } from '../utils/get-service';
+import { getConfig, getService } from '../utils/get-service';
 
 export type DirectoryRow = {
   id: number;
@@ -23,9 +23,17 @@ export type DirectoryRow = {
   connection: Record<string, unknown> | null;
   secrets: Record<string, string> | null;
   userGroups: string[] | null;
-  groupSync: { mode: 'all' | 'regex' | 'none'; pattern?: string; roles?: { group: string; role: string }[] } | null;
+  groupSync: {
+    mode: 'all' | 'regex' | 'none';
+    pattern?: string;
+    roles?: { group: string; role: string }[];
+  } | null;
   mapping: { source: string; target: string }[] | null;
-  safety: { maxDisablePercent: number; licenceLimit: number | null; onLeave: 'disable' | 'ignore' } | null;
+  safety: {
+    maxDisablePercent: number;
+    licenceLimit: number | null;
+    onLeave: 'disable' | 'ignore';
+  } | null;
   options: Record<string, unknown> | null;
   state: Record<string, unknown> | null;
   lastRunAt: string | Date | null;
@@ -33,14 +41,22 @@ export type DirectoryRow = {
   lastFullSyncAt: string | Date | null;
 };
 
-export const DEFAULT_SAFETY = { maxDisablePercent: 20, licenceLimit: null, onLeave: 'disable' } as const;
+export const DEFAULT_SAFETY = {
+  maxDisablePercent: 20,
+  licenceLimit: null,
+  onLeave: 'disable',
+} as const;
 export const DEFAULT_GROUP_SYNC = { mode: 'none', roles: [] } as const;
 
 type FieldError = { path: string; message: string };
 
 const fail = (errorsList: FieldError[]): never => {
   throw new errors.ValidationError(errorsList.map((e) => `${e.path}: ${e.message}`).join('; '), {
-    errors: errorsList.map((e) => ({ path: e.path.split('.'), message: e.message, name: 'ValidationError' })),
+    errors: errorsList.map((e) => ({
+      path: e.path.split('.'),
+      message: e.message,
+      name: 'ValidationError',
+    })),
   });
 };
 
@@ -54,7 +70,11 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
   const secrets = () => getService('secrets', { strapi });
 
   /** Checks a full or partial directory body; returns the errors found. */
-  const check = (body: Record<string, unknown>, existing: DirectoryRow | null, mappable: string[]) => {
+  const check = (
+    body: Record<string, unknown>,
+    existing: DirectoryRow | null,
+    mappable: string[]
+  ) => {
     const problems: FieldError[] = [];
     const add = (path: string, message: string) => problems.push({ path, message });
     const type = (existing?.type ?? body.type) as string;
@@ -65,16 +85,30 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
     } else if (body.type !== undefined && body.type !== existing.type) {
       add('type', 'the type of a directory cannot change; create another directory');
     }
-    if (body.name !== undefined && (typeof body.name !== 'string' || !body.name.trim() || body.name.length > 100)) {
+    if (
+      body.name !== undefined &&
+      (typeof body.name !== 'string' || !body.name.trim() || body.name.length > 100)
+    ) {
       add('name', 'must be a non-empty text of at most 100 characters');
     }
-    if (body.enabled !== undefined && typeof body.enabled !== 'boolean') add('enabled', 'must be true or false');
-    if (body.target !== undefined && !TARGETS.includes(body.target as never)) add('target', `must be one of ${TARGETS.join(', ')}`);
-    if (body.loginProvider !== undefined && (typeof body.loginProvider !== 'string' || !/^[a-z0-9_-]{1,50}$/i.test(body.loginProvider))) {
+    if (body.enabled !== undefined && typeof body.enabled !== 'boolean')
+      add('enabled', 'must be true or false');
+    if (body.target !== undefined && !TARGETS.includes(body.target as never))
+      add('target', `must be one of ${TARGETS.join(', ')}`);
+    if (
+      body.loginProvider !== undefined &&
+      (typeof body.loginProvider !== 'string' || !/^[a-z0-9_-]{1,50}$/i.test(body.loginProvider))
+    ) {
       add('loginProvider', "must be a provider name such as 'local' or 'microsoft'");
     }
-    if (body.schedule !== undefined && (typeof body.schedule !== 'string' || !cron.validate(body.schedule))) {
-      add('schedule', `'${String(body.schedule)}' is not a valid cron expression (e.g. '0 * * * *' for every hour)`);
+    if (
+      body.schedule !== undefined &&
+      (typeof body.schedule !== 'string' || !cron.validate(body.schedule))
+    ) {
+      add(
+        'schedule',
+        `'${String(body.schedule)}' is not a valid cron expression (e.g. '0 * * * *' for every hour)`
+      );
     }
     if (body.connection !== undefined || !existing) {
       const connection = body.connection ?? {};
@@ -82,7 +116,8 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       else if (definition) {
         for (const field of definition.requiredConnection) {
           const value = connection[field] ?? existing?.connection?.[field];
-          if (value === undefined || value === null || value === '') add(`connection.${field}`, 'is required');
+          if (value === undefined || value === null || value === '')
+            add(`connection.${field}`, 'is required');
         }
       }
     }
@@ -90,12 +125,17 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       if (!isObject(body.secrets)) add('secrets', 'must be an object of name: value');
       else {
         for (const [name, value] of Object.entries(body.secrets)) {
-          if (definition && !definition.secrets.includes(name)) add(`secrets.${name}`, `unknown secret; expected ${definition.secrets.join(', ')}`);
-          else if (value !== null && typeof value !== 'string') add(`secrets.${name}`, 'must be a text or null');
+          if (definition && !definition.secrets.includes(name))
+            add(`secrets.${name}`, `unknown secret; expected ${definition.secrets.join(', ')}`);
+          else if (value !== null && typeof value !== 'string')
+            add(`secrets.${name}`, 'must be a text or null');
         }
       }
     }
-    if (body.userGroups !== undefined && (!Array.isArray(body.userGroups) || body.userGroups.some((g) => typeof g !== 'string'))) {
+    if (
+      body.userGroups !== undefined &&
+      (!Array.isArray(body.userGroups) || body.userGroups.some((g) => typeof g !== 'string'))
+    ) {
       add('userGroups', 'must be a list of group ids');
     }
     if (body.groupSync !== undefined) {
@@ -112,7 +152,12 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
           }
         }
         const roles = groupSync.roles ?? [];
-        if (!Array.isArray(roles) || roles.some((row) => !isObject(row) || typeof row.group !== 'string' || typeof row.role !== 'string')) {
+        if (
+          !Array.isArray(roles) ||
+          roles.some(
+            (row) => !isObject(row) || typeof row.group !== 'string' || typeof row.role !== 'string'
+          )
+        ) {
           add('groupSync.roles', 'must be a list of { group, role }');
         }
       }
@@ -121,10 +166,18 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       if (!Array.isArray(body.mapping)) add('mapping', 'must be a list of { source, target }');
       else {
         body.mapping.forEach((row, i) => {
-          if (!isObject(row) || typeof row.source !== 'string' || !row.source || typeof row.target !== 'string') {
+          if (
+            !isObject(row) ||
+            typeof row.source !== 'string' ||
+            !row.source ||
+            typeof row.target !== 'string'
+          ) {
             add(`mapping.${i}`, 'must be { source, target }');
           } else if (!mappable.includes(row.target)) {
-            add(`mapping.${i}.target`, `'${row.target}' is not an attribute of the user; choose one of ${mappable.join(', ')}`);
+            add(
+              `mapping.${i}.target`,
+              `'${row.target}' is not an attribute of the user; choose one of ${mappable.join(', ')}`
+            );
           }
         });
       }
@@ -134,11 +187,18 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       if (!isObject(safety)) add('safety', 'must be an object');
       else {
         const percent = safety.maxDisablePercent;
-        if (percent !== undefined && (typeof percent !== 'number' || percent < 0 || percent > 100)) {
+        if (
+          percent !== undefined &&
+          (typeof percent !== 'number' || percent < 0 || percent > 100)
+        ) {
           add('safety.maxDisablePercent', 'must be a number from 0 to 100');
         }
         const limit = safety.licenceLimit;
-        if (limit !== undefined && limit !== null && (!Number.isInteger(limit) || (limit as number) < 0)) {
+        if (
+          limit !== undefined &&
+          limit !== null &&
+          (!Number.isInteger(limit) || (limit as number) < 0)
+        ) {
           add('safety.licenceLimit', 'must be a whole number of users, or null for no limit');
         }
         if (safety.onLeave !== undefined && !LEAVE_POLICIES.includes(safety.onLeave as never)) {
@@ -150,7 +210,8 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
     return problems;
   };
 
-  const mappableFields = (target: string) => getService('runner', { strapi }).targetFor(target, 'local').mappableFields();
+  const mappableFields = (target: string) =>
+    getService('runner', { strapi }).targetFor(target, 'local').mappableFields();
 
   const serialize = (row: DirectoryRow) => {
     const definition = registry().get(row.type);
@@ -176,14 +237,26 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
   };
 
   const findRow = async (id: number): Promise<DirectoryRow> => {
-    const row = (await strapi.db.query(UID.directory).findOne({ where: { id } })) as DirectoryRow | null;
+    const row = (await strapi.db
+      .query(UID.directory)
+      .findOne({ where: { id } })) as DirectoryRow | null;
     if (!row) throw new errors.NotFoundError(`Directory ${id} does not exist`);
     return row;
   };
 
   const pick = (body: Record<string, unknown>) => {
     const data: Record<string, unknown> = {};
-    for (const key of ['name', 'enabled', 'target', 'loginProvider', 'schedule', 'userGroups', 'groupSync', 'mapping', 'options']) {
+    for (const key of [
+      'name',
+      'enabled',
+      'target',
+      'loginProvider',
+      'schedule',
+      'userGroups',
+      'groupSync',
+      'mapping',
+      'options',
+    ]) {
       if (body[key] !== undefined) data[key] = body[key];
     }
     return data;
@@ -194,13 +267,19 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
     findRow,
 
     async list() {
-      const rows = (await strapi.db.query(UID.directory).findMany({ orderBy: { id: 'asc' } })) as DirectoryRow[];
+      const rows = (await strapi.db
+        .query(UID.directory)
+        .findMany({ orderBy: { id: 'asc' } })) as DirectoryRow[];
       return rows.map(serialize);
     },
 
     async create(body: Record<string, unknown>) {
       const target = (body.target as string) ?? 'users-permissions';
-      const problems = check(body, null, TARGETS.includes(target as never) ? mappableFields(target) : []);
+      const problems = check(
+        body,
+        null,
+        TARGETS.includes(target as never) ? mappableFields(target) : []
+      );
       if (problems.length) fail(problems);
       const definition = registry().get(body.type as string)!;
       const schedule = (body.schedule as string) ?? '0 * * * *';
@@ -229,13 +308,24 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
     async update(id: number, body: Record<string, unknown>) {
       const existing = await findRow(id);
       const target = (body.target as string) ?? existing.target;
-      const problems = check(body, existing, TARGETS.includes(target as never) ? mappableFields(target) : []);
+      const problems = check(
+        body,
+        existing,
+        TARGETS.includes(target as never) ? mappableFields(target) : []
+      );
       if (problems.length) fail(problems);
       const data: Record<string, unknown> = pick(body);
-      if (body.connection !== undefined) data.connection = { ...(existing.connection ?? {}), ...(body.connection as object) };
-      if (body.safety !== undefined) data.safety = { ...DEFAULT_SAFETY, ...(existing.safety ?? {}), ...(body.safety as object) };
-      if (body.secrets !== undefined) data.secrets = secrets().merge(existing.secrets, body.secrets as Record<string, string | null>);
-      if (body.schedule !== undefined) data.nextRunAt = nextRunAfter(body.schedule as string, new Date());
+      if (body.connection !== undefined)
+        data.connection = { ...(existing.connection ?? {}), ...(body.connection as object) };
+      if (body.safety !== undefined)
+        data.safety = { ...DEFAULT_SAFETY, ...(existing.safety ?? {}), ...(body.safety as object) };
+      if (body.secrets !== undefined)
+        data.secrets = secrets().merge(
+          existing.secrets,
+          body.secrets as Record<string, string | null>
+        );
+      if (body.schedule !== undefined)
+        data.nextRunAt = nextRunAfter(body.schedule as string, new Date());
       const row = await strapi.db.query(UID.directory).update({ where: { id }, data });
       return serialize(row as DirectoryRow);
     },
@@ -243,7 +333,9 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
     /** Deletes the configuration and its links; the users it owned stay, unlinked. */
     async remove(id: number) {
       const row = await findRow(id);
-      const owned = await strapi.db.query(UID.identity).count({ where: { directoryId: id, kind: 'user' } });
+      const owned = await strapi.db
+        .query(UID.identity)
+        .count({ where: { directoryId: id, kind: 'user' } });
       await strapi.db.transaction(async () => {
         await strapi.db.query(UID.identity).deleteMany({ where: { directoryId: id } });
         await strapi.db.query(UID.group).deleteMany({ where: { directoryId: id } });
@@ -255,22 +347,35 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
     /** Makes the directory due on the next scheduler tick. */
     async reset(id: number) {
       await findRow(id);
-      const row = await strapi.db.query(UID.directory).update({ where: { id }, data: { lastRunAt: null, nextRunAt: new Date() } });
+      const row = await strapi.db
+        .query(UID.directory)
+        .update({ where: { id }, data: { lastRunAt: null, nextRunAt: new Date() } });
       return serialize(row as DirectoryRow);
     },
 
     /** The provider for a directory, with secrets decrypted (server side only). */
-    provider(row: DirectoryRow, context: ProviderContext, extraOptions: Record<string, unknown> = {}): DirectoryProvider {
+    provider(row: DirectoryRow, context: ProviderContext): DirectoryProvider {
       const definition = registry().get(row.type);
-      if (!definition) throw new errors.ApplicationError(`No provider is registered for directory type '${row.type}'`);
-      const factory = definition.factory as unknown as (settings: unknown, ctx: ProviderContext) => DirectoryProvider;
+      if (!definition)
+        throw new errors.ApplicationError(
+          `No provider is registered for directory type '${row.type}'`
+        );
+      const factory = definition.factory as unknown as (
+        settings: unknown,
+        ctx: ProviderContext
+      ) => DirectoryProvider;
       return factory(
         {
           connection: row.connection ?? {},
           secrets: secrets().open(row.secrets),
           userGroups: row.userGroups ?? [],
           state: row.state ?? {},
-          options: { ...(row.options ?? {}), ...extraOptions },
+          options: {
+            ...(row.options ?? {}),
+            allowHttp: getConfig(strapi).allowHttp,
+            maxBytes: getConfig(strapi).csvMaxBytes,
+            openMediaFile: (fileId: number) => getService('media', { strapi }).open(fileId),
+          },
         },
         context
       );

@@ -1,6 +1,7 @@
 import { createAdoptionService } from './adoption';
 import { createAuditService } from './audit';
 import { createDirectoriesService } from './directories';
+import { createMediaService } from './media';
 import { createRunnerService } from './runner';
 import { createSecretsService } from './secrets';
 import { createProviderRegistry } from '../providers/registry';
@@ -9,6 +10,7 @@ export default {
   adoption: createAdoptionService,
   audit: createAuditService,
   directories: createDirectoriesService,
+  media: createMediaService,
   runner: createRunnerService,
   secrets: createSecretsService,
   providers: () => createProviderRegistry(),

@@ -52,7 +52,11 @@ export const serializeRun = (row: Record<string, unknown>) => ({
   status: row.status as string,
   startedAt: row.startedAt ? new Date(row.startedAt as string).toISOString() : null,
   finishedAt: row.finishedAt ? new Date(row.finishedAt as string).toISOString() : null,
-  progress: { phase: row.phase as string, done: Number(row.done ?? 0), total: (row.total as number | null) ?? null },
+  progress: {
+    phase: row.phase as string,
+    done: Number(row.done ?? 0),
+    total: (row.total as number | null) ?? null,
+  },
   counts: { ...EMPTY_COUNTS, ...((row.counts as object) ?? {}) },
   error: (row.error as { code: string; message: string } | null) ?? null,
   actor: (row.actor as string | null) ?? null,
@@ -72,24 +76,42 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const finish = async (runId: number, data: Record<string, unknown>) => {
-    await runs().update({ where: { id: runId }, data: { ...data, finishedAt: new Date(), phase: 'done' } });
+    await runs().update({
+      where: { id: runId },
+      data: { ...data, finishedAt: new Date(), phase: 'done' },
+    });
   };
 
-  const execute = async (runId: number, directoryId: number, options: StartOptions, signal: AbortSignal) => {
+  const execute = async (
+    runId: number,
+    directoryId: number,
+    options: StartOptions,
+    signal: AbortSignal
+  ) => {
     const audit = getService('audit', { strapi });
     const directories = getService('directories', { strapi });
     const directory = await directories.findRow(directoryId);
     const base = { directoryId, runId, actor: options.actor };
-    await audit.record([{ ...base, action: 'run.start', subject: directory.name, details: { trigger: options.trigger, dryRun: !!options.dryRun } }]);
-    const renewal = setInterval(() => {
-      void lease().renew(directoryId, runId);
-    }, (getConfig(strapi).leaseSeconds * 1000) / 3);
+    await audit.record([
+      {
+        ...base,
+        action: 'run.start',
+        subject: directory.name,
+        details: { trigger: options.trigger, dryRun: !!options.dryRun },
+      },
+    ]);
+    const renewal = setInterval(
+      () => {
+        void lease().renew(directoryId, runId);
+      },
+      (getConfig(strapi).leaseSeconds * 1000) / 3
+    );
     const log = {
       debug: (message: string) => strapi.log.debug(message),
       info: (message: string) => strapi.log.info(message),
       warn: (message: string) => strapi.log.warn(message),
     };
-    const provider = directories.provider(directory, { log, signal }, { allowHttp: getConfig(strapi).allowHttp, maxBytes: getConfig(strapi).csvMaxBytes });
+    const provider = directories.provider(directory, { log, signal });
     try {
       const outcome = await runSync({
         strapi,
@@ -102,7 +124,8 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         actor: options.actor,
         signal,
         forceFull: !!options.forceFull,
-        defaultPassword: getService('secrets', { strapi }).open(directory.secrets).defaultPassword ?? null,
+        defaultPassword:
+          getService('secrets', { strapi }).open(directory.secrets).defaultPassword ?? null,
         record: (entries) => audit.record(entries),
         log,
         progress: async (phase, done, total) => {
@@ -113,7 +136,10 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         status: outcome.status,
         counts: outcome.counts,
         mode: outcome.mode,
-        error: outcome.message && outcome.status !== 'succeeded' ? { code: outcome.status, message: outcome.message } : null,
+        error:
+          outcome.message && outcome.status !== 'succeeded'
+            ? { code: outcome.status, message: outcome.message }
+            : null,
       });
       if (!options.dryRun) {
         const now = new Date();
@@ -127,14 +153,32 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           },
         });
       }
-      await audit.record([{ ...base, action: 'run.finish', subject: directory.name, details: { status: outcome.status, counts: outcome.counts, message: outcome.message } }]);
+      await audit.record([
+        {
+          ...base,
+          action: 'run.finish',
+          subject: directory.name,
+          details: { status: outcome.status, counts: outcome.counts, message: outcome.message },
+        },
+      ]);
     } catch (error) {
       const described = describeError(error);
       const cancelled = described.code === 'cancelled';
-      strapi.log.warn(`[user-directory-sync] run ${runId} of '${directory.name}' ${cancelled ? 'was cancelled' : 'failed'}: ${described.message}`);
-      const current = (await runs().findOne({ where: { id: runId } })) as Record<string, unknown> | null;
-      await finish(runId, { status: cancelled ? 'cancelled' : 'failed', error: described, counts: current?.counts ?? EMPTY_COUNTS });
-      await audit.record([{ ...base, action: 'run.fail', subject: directory.name, details: { error: described } }]);
+      strapi.log.warn(
+        `[user-directory-sync] run ${runId} of '${directory.name}' ${cancelled ? 'was cancelled' : 'failed'}: ${described.message}`
+      );
+      const current = (await runs().findOne({ where: { id: runId } })) as Record<
+        string,
+        unknown
+      > | null;
+      await finish(runId, {
+        status: cancelled ? 'cancelled' : 'failed',
+        error: described,
+        counts: current?.counts ?? EMPTY_COUNTS,
+      });
+      await audit.record([
+        { ...base, action: 'run.fail', subject: directory.name, details: { error: described } },
+      ]);
     } finally {
       clearInterval(renewal);
       await provider.close?.();
@@ -182,7 +226,10 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Asks a run to stop between two pages. */
     async cancel(runId: number) {
-      const run = (await runs().findOne({ where: { id: runId } })) as Record<string, unknown> | null;
+      const run = (await runs().findOne({ where: { id: runId } })) as Record<
+        string,
+        unknown
+      > | null;
       if (!run) return null;
       active.get(runId)?.controller.abort();
       if (!active.has(runId) && (run.status === 'running' || run.status === 'queued')) {
@@ -202,9 +249,17 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (active.has(runId)) continue;
         await runs().update({
           where: { id: runId, status: { $in: ['queued', 'running'] } },
-          data: { status: 'failed', finishedAt: new Date(), error: { code: 'interrupted', message: 'The run was interrupted: the Strapi instance running it stopped.' } },
+          data: {
+            status: 'failed',
+            finishedAt: new Date(),
+            error: {
+              code: 'interrupted',
+              message: 'The run was interrupted: the Strapi instance running it stopped.',
+            },
+          },
         });
-        await strapi.db.connection(strapi.db.metadata.get(UID.directory).tableName)
+        await strapi.db
+          .connection(strapi.db.metadata.get(UID.directory).tableName)
           .where('id', directoryId)
           .update({ lease_owner: null, lease_expires_at: null, lease_run_id: null });
       }

@@ -31,17 +31,23 @@ export const createSecretsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', getKey(), iv);
       const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [PREFIX, iv, cipher.getAuthTag(), data].map((part) => (typeof part === 'string' ? part : part.toString('base64'))).join(':');
+      return [PREFIX, iv, cipher.getAuthTag(), data]
+        .map((part) => (typeof part === 'string' ? part : part.toString('base64')))
+        .join(':');
     },
 
     /** Decrypts a value made by encrypt(); throws a clear error if the key changed. */
     decrypt(sealed: string): string {
       const [prefix, iv, tag, data] = sealed.split(':');
-      if (prefix !== PREFIX || !iv || !tag || data === undefined) throw new Error('not an encrypted secret');
+      if (prefix !== PREFIX || !iv || !tag || data === undefined)
+        throw new Error('not an encrypted secret');
       try {
         const decipher = createDecipheriv('aes-256-gcm', getKey(), Buffer.from(iv, 'base64'));
         decipher.setAuthTag(Buffer.from(tag, 'base64'));
-        return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(Buffer.from(data, 'base64')),
+          decipher.final(),
+        ]).toString('utf8');
       } catch {
         throw new Error(
           'a stored secret cannot be decrypted: the encryption key (USER_DIRECTORY_SYNC_KEY or APP_KEYS) changed. Enter the secret again.'
@@ -50,7 +56,10 @@ export const createSecretsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Merges a request's `{ name: value | null }` into the stored, encrypted map. */
-    merge(stored: Record<string, string> | null, incoming: Record<string, string | null> | undefined) {
+    merge(
+      stored: Record<string, string> | null,
+      incoming: Record<string, string | null> | undefined
+    ) {
       const next = { ...(stored ?? {}) };
       for (const [name, value] of Object.entries(incoming ?? {})) {
         if (value === null || value === '') delete next[name];
@@ -61,15 +70,16 @@ export const createSecretsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** What the API shows: 'set' or 'not set' per known secret name. */
     describe(stored: Record<string, string> | null, names: readonly string[]) {
-      return Object.fromEntries(names.map((name) => [name, stored?.[name] ? 'set' : 'not set'])) as Record<
-        string,
-        'set' | 'not set'
-      >;
+      return Object.fromEntries(
+        names.map((name) => [name, stored?.[name] ? 'set' : 'not set'])
+      ) as Record<string, 'set' | 'not set'>;
     },
 
     /** Decrypted secrets, for the provider only. */
     open(stored: Record<string, string> | null): Record<string, string | null> {
-      return Object.fromEntries(Object.entries(stored ?? {}).map(([name, value]) => [name, this.decrypt(value)]));
+      return Object.fromEntries(
+        Object.entries(stored ?? {}).map(([name, value]) => [name, this.decrypt(value)])
+      );
     },
   };
 };

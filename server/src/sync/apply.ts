@@ -62,7 +62,11 @@ export const createApplier = (options: ApplierOptions) => {
   const counts = emptyCounts();
   const now = () => new Date();
 
-  const audit = (action: string, subject: string | null, details: Record<string, unknown>): AuditInput => ({
+  const audit = (
+    action: string,
+    subject: string | null,
+    details: Record<string, unknown>
+  ): AuditInput => ({
     action,
     directoryId,
     runId,
@@ -71,15 +75,27 @@ export const createApplier = (options: ApplierOptions) => {
     details,
   });
 
-  const writePlanEntries = async (entries: { action: string; subject: string; externalId: string | null; details: Record<string, unknown> }[]) => {
+  const writePlanEntries = async (
+    entries: {
+      action: string;
+      subject: string;
+      externalId: string | null;
+      details: Record<string, unknown>;
+    }[]
+  ) => {
     if (!entries.length) return;
-    await strapi.db.query(UID.planEntry).createMany({ data: entries.map((entry) => ({ runId, ...entry })) });
+    await strapi.db
+      .query(UID.planEntry)
+      .createMany({ data: entries.map((entry) => ({ runId, ...entry })) });
   };
 
   const hashPassword = (password: string) => bcrypt.hash(password, BCRYPT_ROUNDS);
 
   /** Writes identity links for created users and changed hashes/states. */
-  const saveIdentities = async (trx: Parameters<SyncTarget['createUsers']>[0], updates: IdentityUpdate[]) => {
+  const saveIdentities = async (
+    trx: Parameters<SyncTarget['createUsers']>[0],
+    updates: IdentityUpdate[]
+  ) => {
     const fresh = updates.filter((update) => update.rowId === null);
     const existing = updates.filter((update) => update.rowId !== null);
     if (fresh.length) {
@@ -108,7 +124,11 @@ export const createApplier = (options: ApplierOptions) => {
           [identityTable.column('state')]: update.state,
           [identityTable.column('lastSeenAt')]: now(),
           ...(update.passwordDigest
-            ? { [identityTable.column('profile')]: JSON.stringify({ passwordDigest: update.passwordDigest }) }
+            ? {
+                [identityTable.column('profile')]: JSON.stringify({
+                  passwordDigest: update.passwordDigest,
+                }),
+              }
             : {}),
         },
       }))
@@ -135,18 +155,26 @@ export const createApplier = (options: ApplierOptions) => {
     for (const entry of entries) {
       if (entry.action === 'skip') {
         counts.skipped += 1;
-        auditEntries.push(audit('user.skip', entry.subject, { externalId: entry.externalId, reason: entry.reason }));
+        auditEntries.push(
+          audit('user.skip', entry.subject, { externalId: entry.externalId, reason: entry.reason })
+        );
       } else if (entry.action === 'conflict') {
         counts.conflicts += 1;
         counts.skipped += 1;
         auditEntries.push(
-          audit('user.conflict', entry.user.subject, { externalId: entry.user.externalId, localUserId: entry.targetId, reason: entry.reason })
+          audit('user.conflict', entry.user.subject, {
+            externalId: entry.user.externalId,
+            localUserId: entry.targetId,
+            reason: entry.reason,
+          })
         );
       } else if (entry.action === 'unchanged') {
         counts.unchanged += 1;
       }
     }
-    const creates = entries.filter((entry): entry is Extract<PlanEntry, { action: 'create' }> => entry.action === 'create');
+    const creates = entries.filter(
+      (entry): entry is Extract<PlanEntry, { action: 'create' }> => entry.action === 'create'
+    );
     const changes = entries.filter(
       (entry): entry is Extract<PlanEntry, { action: 'update' | 'enable' | 'disable' }> =>
         entry.action === 'update' || entry.action === 'enable' || entry.action === 'disable'
@@ -250,7 +278,10 @@ export const createApplier = (options: ApplierOptions) => {
   const applyLeavers = async (leavers: LeaverEntry[], identityRowIds: Map<string, number>) => {
     counts.disabled += leavers.length;
     const auditEntries = leavers.map((leaver) =>
-      audit('user.disable', leaver.subject, { externalId: leaver.externalId, reason: leaver.reason })
+      audit('user.disable', leaver.subject, {
+        externalId: leaver.externalId,
+        reason: leaver.reason,
+      })
     );
     if (dryRun) {
       await writePlanEntries(
@@ -276,7 +307,10 @@ export const createApplier = (options: ApplierOptions) => {
           .filter((leaver) => identityRowIds.has(leaver.externalId))
           .map((leaver) => ({
             id: identityRowIds.get(leaver.externalId) as number,
-            values: { [identityTable.column('state')]: 'disabled', [identityTable.column('hash')]: null },
+            values: {
+              [identityTable.column('state')]: 'disabled',
+              [identityTable.column('hash')]: null,
+            },
           }))
       );
     });
@@ -284,7 +318,9 @@ export const createApplier = (options: ApplierOptions) => {
   };
 
   /** Sets managers where they differ from the stored ones. */
-  const applyManagers = async (pairs: { id: number; managerId: number | null; subject: string; from: number | null }[]) => {
+  const applyManagers = async (
+    pairs: { id: number; managerId: number | null; subject: string; from: number | null }[]
+  ) => {
     if (!pairs.length) return;
     if (dryRun) {
       await writePlanEntries(
@@ -299,11 +335,23 @@ export const createApplier = (options: ApplierOptions) => {
     }
     await strapi.db.transaction(async ({ trx }) => target.setManagers(trx, pairs));
     await options.record(
-      pairs.map((pair) => audit('user.update', pair.subject, { changes: { manager: { from: pair.from, to: pair.managerId } } }))
+      pairs.map((pair) =>
+        audit('user.update', pair.subject, {
+          changes: { manager: { from: pair.from, to: pair.managerId } },
+        })
+      )
     );
   };
 
-  return { counts, applyPage, applyLeavers, applyManagers, setIdentityRows, writePlanEntries, audit };
+  return {
+    counts,
+    applyPage,
+    applyLeavers,
+    applyManagers,
+    setIdentityRows,
+    writePlanEntries,
+    audit,
+  };
 };
 
 export type Applier = ReturnType<typeof createApplier>;

@@ -10,7 +10,12 @@
 import bcrypt from 'bcryptjs';
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import type { DirectoryChanges, DirectoryGroup, DirectoryProvider, DirectoryUser } from '../providers/types';
+import type {
+  DirectoryChanges,
+  DirectoryGroup,
+  DirectoryProvider,
+  DirectoryUser,
+} from '../providers/types';
 import type { AuditInput } from '../services/audit';
 import type { DirectoryRow } from '../services/directories';
 import { DEFAULT_GROUP_SYNC, DEFAULT_SAFETY } from '../services/directories';
@@ -53,7 +58,11 @@ export type EngineOptions = {
   actor: string;
   signal: AbortSignal;
   record: (entries: AuditInput[]) => Promise<void>;
-  progress: (phase: 'fetching' | 'planning' | 'applying' | 'done', done: number, total: number | null) => Promise<void>;
+  progress: (
+    phase: 'fetching' | 'planning' | 'applying' | 'done',
+    done: number,
+    total: number | null
+  ) => Promise<void>;
   /** The directory's default password (a secret) for users the source gives none. */
   defaultPassword: string | null;
   /** Ignore the saved delta state and enumerate everything. */
@@ -61,7 +70,12 @@ export type EngineOptions = {
   log: { info(message: string): void };
 };
 
-type GroupState = { name: string; description: string | null; members: string[]; roleId: number | null };
+type GroupState = {
+  name: string;
+  description: string | null;
+  members: string[];
+  roleId: number | null;
+};
 
 export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   const { strapi, directory, provider, target, runId, dryRun, signal } = options;
@@ -70,8 +84,25 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   const safety = { ...DEFAULT_SAFETY, ...(directory.safety ?? {}) };
   const groupSync = directory.groupSync ?? DEFAULT_GROUP_SYNC;
   const mapping: MappingRow[] = directory.mapping ?? [];
-  const fieldNames = [...new Set(['username', 'email', 'firstname', 'lastname', 'displayName', ...mapping.map((row) => row.target)])];
-  const applier = createApplier({ strapi, target, directoryId, runId, dryRun, actor: options.actor, record: options.record });
+  const fieldNames = [
+    ...new Set([
+      'username',
+      'email',
+      'firstname',
+      'lastname',
+      'displayName',
+      ...mapping.map((row) => row.target),
+    ]),
+  ];
+  const applier = createApplier({
+    strapi,
+    target,
+    directoryId,
+    runId,
+    dryRun,
+    actor: options.actor,
+    record: options.record,
+  });
   const counts: RunCounts = Object.assign(applier.counts, { seen: 0, groups: 0, roleChanges: 0 });
   const checkCancel = () => {
     if (signal.aborted) throw new CancelledError();
@@ -83,10 +114,20 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   for (let offset = 0; ; offset += 5000) {
     const rows: Record<string, unknown>[] = await strapi.db
       .query(UID.identity)
-      .findMany({ where: { directoryId }, select: ['id', 'kind', 'externalId', 'targetId', 'hash', 'state', 'profile'], offset, limit: 5000, orderBy: { id: 'asc' } });
+      .findMany({
+        where: { directoryId },
+        select: ['id', 'kind', 'externalId', 'targetId', 'hash', 'state', 'profile'],
+        offset,
+        limit: 5000,
+        orderBy: { id: 'asc' },
+      });
     for (const row of rows) {
       const externalId = String(row.externalId);
-      if (row.kind === 'role') roleIdentities.set(externalId, { rowId: Number(row.id), targetId: (row.targetId as number) ?? null });
+      if (row.kind === 'role')
+        roleIdentities.set(externalId, {
+          rowId: Number(row.id),
+          targetId: (row.targetId as number) ?? null,
+        });
       if (row.kind !== 'user') continue;
       identities.set(externalId, {
         rowId: Number(row.id),
@@ -94,7 +135,8 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
         targetId: (row.targetId as number | null) ?? null,
         hash: (row.hash as string | null) ?? null,
         state: row.state === 'disabled' ? 'disabled' : 'active',
-        passwordDigest: ((row.profile as { passwordDigest?: string } | null)?.passwordDigest as string) ?? null,
+        passwordDigest:
+          ((row.profile as { passwordDigest?: string } | null)?.passwordDigest as string) ?? null,
       });
     }
     if (rows.length < 5000) break;
@@ -110,18 +152,28 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   const memberships = new Map<string, string[]>();
   const addGroup = (group: DirectoryGroup) => {
     const roleId = roleIdentities.get(group.externalId)?.targetId ?? null;
-    groups.set(group.externalId, { name: group.name, description: group.description, members: group.members, roleId });
+    groups.set(group.externalId, {
+      name: group.name,
+      description: group.description,
+      members: group.members,
+      roleId,
+    });
   };
   const rebuildMemberships = () => {
     memberships.clear();
     for (const [groupId, group] of groups) {
-      for (const member of group.members) memberships.set(member, [...(memberships.get(member) ?? []), groupId]);
+      for (const member of group.members)
+        memberships.set(member, [...(memberships.get(member) ?? []), groupId]);
     }
   };
 
   const syncRoles = async () => {
-    const synced = [...groups.entries()].filter(([, group]) => groupFilter({ externalId: '', name: group.name, description: null, members: [] }));
-    const existing = await target.existingRoleIds([...roleIdentities.values()].map((r) => r.targetId).filter((id): id is number => id !== null));
+    const synced = [...groups.entries()].filter(([, group]) =>
+      groupFilter({ externalId: '', name: group.name, description: null, members: [] })
+    );
+    const existing = await target.existingRoleIds(
+      [...roleIdentities.values()].map((r) => r.targetId).filter((id): id is number => id !== null)
+    );
     const roleNames = new Map<number, string>();
     for (const [externalId, group] of synced) {
       const identity = roleIdentities.get(externalId);
@@ -132,40 +184,77 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
       }
       counts.roleChanges += 1;
       if (dryRun) {
-        await applier.writePlanEntries([{ action: 'role.create', subject: group.name, externalId, details: { group: group.name } }]);
+        await applier.writePlanEntries([
+          {
+            action: 'role.create',
+            subject: group.name,
+            externalId,
+            details: { group: group.name },
+          },
+        ]);
         continue;
       }
       const role = await strapi.db.transaction(async ({ trx }) => {
-        const created = await target.createRole(trx, group.name, group.description ?? `Synced from directory ${directory.name}`);
-        const data = { directoryId, kind: 'role', externalId, targetUid: target.uid, targetId: created.id, lastSeenAt: new Date() };
-        if (identity) await strapi.db.query(UID.identity).update({ where: { id: identity.rowId }, data });
+        const created = await target.createRole(
+          trx,
+          group.name,
+          group.description ?? `Synced from directory ${directory.name}`
+        );
+        const data = {
+          directoryId,
+          kind: 'role',
+          externalId,
+          targetUid: target.uid,
+          targetId: created.id,
+          lastSeenAt: new Date(),
+        };
+        if (identity)
+          await strapi.db.query(UID.identity).update({ where: { id: identity.rowId }, data });
         else await strapi.db.query(UID.identity).create({ data });
         return created;
       });
       roleIdentities.set(externalId, { rowId: identity?.rowId ?? 0, targetId: role.id });
       group.roleId = role.id;
-      await options.record([applier.audit('role.create', group.name, { externalId, roleId: role.id })]);
+      await options.record([
+        applier.audit('role.create', group.name, { externalId, roleId: role.id }),
+      ]);
     }
     // Renamed groups rename the roles the sync created.
-    const renames = await findRoleRenames(strapi, target, synced.map(([, g]) => g));
+    const renames = await findRoleRenames(
+      strapi,
+      target,
+      synced.map(([, g]) => g)
+    );
     for (const rename of renames) {
       counts.roleChanges += 1;
       if (!dryRun) {
         await strapi.db.transaction(({ trx }) => target.renameRole(trx, rename.id, rename.to));
-        await options.record([applier.audit('role.update', rename.to, { roleId: rename.id, changes: { name: { from: rename.from, to: rename.to } } })]);
+        await options.record([
+          applier.audit('role.update', rename.to, {
+            roleId: rename.id,
+            changes: { name: { from: rename.from, to: rename.to } },
+          }),
+        ]);
       }
     }
-    for (const [externalId, group] of groups) if (!synced.some(([id]) => id === externalId)) group.roleId = null;
+    for (const [externalId, group] of groups)
+      if (!synced.some(([id]) => id === externalId)) group.roleId = null;
     counts.groups = synced.length;
   };
 
-  const mappedRoles = (await target.findRolesByName((groupSync.roles ?? []).map((row) => row.role))).flatMap((role) =>
-    (groupSync.roles ?? []).filter((row) => row.role === role.name).map((row) => ({ group: row.group, roleId: role.id }))
+  const mappedRoles = (
+    await target.findRolesByName((groupSync.roles ?? []).map((row) => row.role))
+  ).flatMap((role) =>
+    (groupSync.roles ?? [])
+      .filter((row) => row.role === role.name)
+      .map((row) => ({ group: row.group, roleId: role.id }))
   );
   const defaultRoles = await target.defaultRoleIds();
   const managedRoleIds = () =>
     new Set<number>([
-      ...[...roleIdentities.values()].map((r) => r.targetId).filter((id): id is number => id !== null),
+      ...[...roleIdentities.values()]
+        .map((r) => r.targetId)
+        .filter((id): id is number => id !== null),
       ...mappedRoles.map((row) => row.roleId),
     ]);
 
@@ -178,7 +267,8 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   // The default password is hashed once per run, and only if someone needs it.
   let defaultHash: string | null = null;
   const defaultPasswordHash = async () => {
-    if (options.defaultPassword && defaultHash === null && !dryRun) defaultHash = await bcrypt.hash(options.defaultPassword, 10);
+    if (options.defaultPassword && defaultHash === null && !dryRun)
+      defaultHash = await bcrypt.hash(options.defaultPassword, 10);
     return defaultHash;
   };
   let done = 0;
@@ -193,49 +283,94 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
       seen.add(user.externalId);
       const mapped = mapUser(user, mapping);
       if (!mapped.ok) {
-        entries.push({ action: 'skip', externalId: mapped.externalId, subject: mapped.subject, reason: `${mapped.reason} (${mapped.origin})` });
+        entries.push({
+          action: 'skip',
+          externalId: mapped.externalId,
+          subject: mapped.subject,
+          reason: `${mapped.reason} (${mapped.origin})`,
+        });
         continue;
       }
       const duplicate = guard(mapped.user);
       if (duplicate) {
-        entries.push({ action: 'skip', externalId: null, subject: mapped.user.subject, reason: duplicate });
+        entries.push({
+          action: 'skip',
+          externalId: null,
+          subject: mapped.user.subject,
+          reason: duplicate,
+        });
         continue;
       }
       if (mapped.password) passwords.set(user.externalId, mapped.password);
       managers.set(user.externalId, mapped.user.managerExternalId);
-      const groupIds = [...new Set([...mapped.user.groupExternalIds, ...(memberships.get(user.externalId) ?? [])])];
+      const groupIds = [
+        ...new Set([...mapped.user.groupExternalIds, ...(memberships.get(user.externalId) ?? [])]),
+      ];
       const roleIds = pickRoles(groupIds, mappedRoles, groups, target.singleRole);
-      const withRoles = { ...mapped.user, roleIds: roleIds.length ? roleIds : defaultRoles, hash: '' };
-      withRoles.hash = digest(JSON.stringify([withRoles.fields, withRoles.blocked, withRoles.roleIds, withRoles.managerExternalId]));
+      const withRoles = {
+        ...mapped.user,
+        roleIds: roleIds.length ? roleIds : defaultRoles,
+        hash: '',
+      };
+      withRoles.hash = digest(
+        JSON.stringify([
+          withRoles.fields,
+          withRoles.blocked,
+          withRoles.roleIds,
+          withRoles.managerExternalId,
+        ])
+      );
       planned.push(withRoles);
     }
-    const targetIds = planned.map((user) => identities.get(user.externalId)?.targetId).filter((id): id is number => typeof id === 'number');
+    const targetIds = planned
+      .map((user) => identities.get(user.externalId)?.targetId)
+      .filter((id): id is number => typeof id === 'number');
     const current = await target.loadUsers(targetIds, fieldNames);
-    const unlinked = planned.filter((user) => !current.has(identities.get(user.externalId)?.targetId ?? -1));
+    const unlinked = planned.filter(
+      (user) => !current.has(identities.get(user.externalId)?.targetId ?? -1)
+    );
     const localMatches = await target.findByLogin(
       unlinked.map((user) => user.fields.username as string),
       unlinked.map((user) => user.fields.email).filter((email): email is string => !!email)
     );
-    const policy = { loginProvider: target.loginProvider, managedRoleIds: managedRoleIds(), singleRole: target.singleRole };
+    const policy = {
+      loginProvider: target.loginProvider,
+      managedRoleIds: managedRoleIds(),
+      singleRole: target.singleRole,
+    };
     for (const entry of planPage(planned, { identities, current, localMatches, policy })) {
       if (entry.action === 'create' && !entry.user.blocked) {
         if (licenceLeft <= 0) {
           notCreated.push(entry.user.subject);
-          entries.push({ action: 'skip', externalId: entry.user.externalId, subject: entry.user.subject, reason: 'licence limit reached: not created' });
+          entries.push({
+            action: 'skip',
+            externalId: entry.user.externalId,
+            subject: entry.user.subject,
+            reason: 'licence limit reached: not created',
+          });
           continue;
         }
         licenceLeft -= 1;
       }
       entries.push(entry);
     }
-    applier.setIdentityRows(new Map(planned.flatMap((user) => {
-      const rowId = identities.get(user.externalId)?.rowId;
-      return rowId ? [[user.externalId, rowId] as const] : [];
-    })));
+    applier.setIdentityRows(
+      new Map(
+        planned.flatMap((user) => {
+          const rowId = identities.get(user.externalId)?.rowId;
+          return rowId ? [[user.externalId, rowId] as const] : [];
+        })
+      )
+    );
     await options.progress('applying', done, total);
-    const needsDefault = entries.some((entry) => entry.action === 'create' && !passwords.has(entry.user.externalId));
+    const needsDefault = entries.some(
+      (entry) => entry.action === 'create' && !passwords.has(entry.user.externalId)
+    );
     const hash = needsDefault ? await defaultPasswordHash() : null;
-    const { identities: written } = await applier.applyPage(entries, { byExternalId: passwords, defaultHash: hash });
+    const { identities: written } = await applier.applyPage(entries, {
+      byExternalId: passwords,
+      defaultHash: hash,
+    });
     for (const update of written) {
       const existing = identities.get(update.externalId);
       identities.set(update.externalId, {
@@ -251,11 +386,34 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
     await options.progress('fetching', done, total);
   };
 
+  /** Records the source left out itself are audited, and their people are not treated as leavers. */
+  const recordSourceSkips = async () => {
+    const skipped = provider.skipped?.() ?? [];
+    for (const record of skipped) if (record.externalId) seen.add(record.externalId);
+    await applier.applyPage(
+      skipped.map((record) => ({
+        action: 'skip',
+        externalId: record.externalId,
+        subject: record.externalId ?? record.origin,
+        reason: `${record.reason} (${record.origin})`,
+      })),
+      { byExternalId: new Map(), defaultHash: null }
+    );
+  };
+
   const applyLeavers = async (leavers: LeaverEntry[]) => {
     if (!leavers.length) return;
-    const usernames = await usernamesOf(strapi, target, leavers.map((leaver) => leaver.targetId));
+    const usernames = await usernamesOf(
+      strapi,
+      target,
+      leavers.map((leaver) => leaver.targetId)
+    );
     for (const leaver of leavers) leaver.subject = usernames.get(leaver.targetId) ?? leaver.subject;
-    const rowIds = await identityRowIds(strapi, directoryId, leavers.map((leaver) => leaver.externalId));
+    const rowIds = await identityRowIds(
+      strapi,
+      directoryId,
+      leavers.map((leaver) => leaver.externalId)
+    );
     await applier.applyLeavers(leavers, rowIds);
     for (const leaver of leavers) {
       const identity = identities.get(leaver.externalId);
@@ -265,19 +423,33 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
 
   const applyManagers = async () => {
     const byExternal = new Map<string, number>();
-    for (const identity of identities.values()) if (identity.targetId !== null) byExternal.set(identity.externalId, identity.targetId);
+    for (const identity of identities.values())
+      if (identity.targetId !== null) byExternal.set(identity.externalId, identity.targetId);
     const wanted = [...managers.entries()]
       .map(([externalId, managerExternalId]) => ({
         id: byExternal.get(externalId),
         managerId: managerExternalId ? (byExternal.get(managerExternalId) ?? null) : null,
         externalId,
       }))
-      .filter((row): row is { id: number; managerId: number | null; externalId: string } => row.id !== undefined);
+      .filter(
+        (row): row is { id: number; managerId: number | null; externalId: string } =>
+          row.id !== undefined
+      );
     const current = await target.loadManagers(wanted.map((row) => row.id));
     const changed = wanted.filter((row) => (current.get(row.id) ?? null) !== row.managerId);
-    const usernames = await usernamesOf(strapi, target, changed.map((row) => row.id));
+    const usernames = await usernamesOf(
+      strapi,
+      target,
+      changed.map((row) => row.id)
+    );
     for (const chunk of chunks(changed, 500)) {
-      await applier.applyManagers(chunk.map((row) => ({ ...row, subject: usernames.get(row.id) ?? row.externalId, from: current.get(row.id) ?? null })));
+      await applier.applyManagers(
+        chunk.map((row) => ({
+          ...row,
+          subject: usernames.get(row.id) ?? row.externalId,
+          from: current.get(row.id) ?? null,
+        }))
+      );
     }
   };
 
@@ -294,7 +466,9 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
       }
     } catch (error) {
       if (!(error instanceof DeltaExpiredError)) throw error;
-      options.log.info(`[user-directory-sync] ${directory.name}: ${error.message} Running a full sync.`);
+      options.log.info(
+        `[user-directory-sync] ${directory.name}: ${error.message} Running a full sync.`
+      );
       mode = 'full';
       groups.clear();
     }
@@ -311,8 +485,17 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
     if (changes.users.length) await processUsers(changes.users, null);
     const removed = changes.removed
       .map((r) => identities.get(r.externalId))
-      .filter((identity): identity is StoredIdentity => !!identity && identity.state === 'active' && identity.targetId !== null)
-      .map((identity): LeaverEntry => ({ action: 'disable', externalId: identity.externalId, targetId: identity.targetId as number, subject: identity.externalId, reason: 'removed from the directory' }));
+      .filter(
+        (identity): identity is StoredIdentity =>
+          !!identity && identity.state === 'active' && identity.targetId !== null
+      )
+      .map((identity): LeaverEntry => ({
+        action: 'disable',
+        externalId: identity.externalId,
+        targetId: identity.targetId as number,
+        subject: identity.externalId,
+        reason: 'removed from the directory',
+      }));
     if (safety.onLeave === 'disable') await applyLeavers(removed);
   }
 
@@ -321,6 +504,19 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   if (mode === 'full') {
     const total = provider.countUsers ? await provider.countUsers() : null;
     await options.progress('fetching', 0, total);
+    if (provider.unchanged?.() === true) {
+      options.log.info(
+        `[user-directory-sync] ${directory.name}: the source has not changed since the last run.`
+      );
+      await options.progress('done', 0, 0);
+      return {
+        status,
+        counts,
+        mode,
+        message: 'The source has not changed since the last run: nothing to do.',
+        state: provider.nextState?.() ?? null,
+      };
+    }
     for await (const page of provider.listSyncGroups()) {
       checkCancel();
       for (const group of page) addGroup(group);
@@ -328,24 +524,31 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
     rebuildMemberships();
     await syncRoles();
     if (!dryRun) await saveGroups(strapi, directoryId, [...groups.entries()], groupFilter);
-    const unchanged = (provider as { unchanged?: () => boolean }).unchanged?.() === true;
-    if (unchanged) {
-      options.log.info(`[user-directory-sync] ${directory.name}: the source has not changed since the last run.`);
-      await options.progress('done', 0, 0);
-      return { status, counts, mode, message: 'The source has not changed since the last run: nothing to do.', state: provider.nextState?.() ?? null };
-    }
     for await (const page of provider.listUsers()) await processUsers(page, total);
+    await recordSourceSkips();
     // Rule 1: only now, after a complete enumeration, may anyone be disabled.
     checkCancel();
     await options.progress('planning', done, total);
     const leavers = safety.onLeave === 'disable' ? planLeavers(identities.values(), seen) : [];
-    const activeOwned = [...identities.values()].filter((identity) => identity.state === 'active').length;
-    const verdict = checkDisableThreshold(leavers.length, activeOwned, safety.maxDisablePercent, options.confirm);
+    const activeOwned = [...identities.values()].filter(
+      (identity) => identity.state === 'active'
+    ).length;
+    const verdict = checkDisableThreshold(
+      leavers.length,
+      activeOwned,
+      safety.maxDisablePercent,
+      options.confirm
+    );
     if (verdict.hold) {
       status = 'held-safety-threshold';
       message = verdict.message;
       await applier.writePlanEntries(
-        leavers.map((leaver) => ({ action: 'user.disable', subject: leaver.subject, externalId: leaver.externalId, details: { reason: leaver.reason, held: true } }))
+        leavers.map((leaver) => ({
+          action: 'user.disable',
+          subject: leaver.subject,
+          externalId: leaver.externalId,
+          details: { reason: leaver.reason, held: true },
+        }))
       );
     } else {
       await options.progress('applying', done, total);
@@ -371,18 +574,38 @@ const findRoleRenames = async (strapi: Core.Strapi, target: SyncTarget, groups: 
   if (!ids.length) return [];
   const rows: { id: number; name: string }[] = [];
   for (const chunk of chunks(ids)) {
-    rows.push(...((await strapi.db.query(target.uid === 'admin::user' ? 'admin::role' : 'plugin::users-permissions.role').findMany({ where: { id: { $in: chunk } }, select: ['id', 'name'] })) as { id: number; name: string }[]));
+    rows.push(
+      ...((await strapi.db
+        .query(target.uid === 'admin::user' ? 'admin::role' : 'plugin::users-permissions.role')
+        .findMany({ where: { id: { $in: chunk } }, select: ['id', 'name'] })) as {
+        id: number;
+        name: string;
+      }[])
+    );
   }
   const names = new Map(rows.map((row) => [row.id, row.name]));
   return groups
-    .filter((group) => group.roleId !== null && names.has(group.roleId) && names.get(group.roleId) !== group.name)
-    .map((group) => ({ id: group.roleId as number, from: names.get(group.roleId as number) as string, to: group.name }));
+    .filter(
+      (group) =>
+        group.roleId !== null && names.has(group.roleId) && names.get(group.roleId) !== group.name
+    )
+    .map((group) => ({
+      id: group.roleId as number,
+      from: names.get(group.roleId as number) as string,
+      to: group.name,
+    }));
 };
 
 const usernamesOf = async (strapi: Core.Strapi, target: SyncTarget, ids: number[]) => {
   const out = new Map<number, string>();
   for (const chunk of chunks(ids)) {
-    const rows = (await strapi.db.query(target.uid).findMany({ where: { id: { $in: chunk } }, select: ['id', 'username', 'email'] })) as { id: number; username: string | null; email: string }[];
+    const rows = (await strapi.db
+      .query(target.uid)
+      .findMany({ where: { id: { $in: chunk } }, select: ['id', 'username', 'email'] })) as {
+      id: number;
+      username: string | null;
+      email: string;
+    }[];
     for (const row of rows) out.set(row.id, row.username ?? row.email);
   }
   return out;
@@ -391,15 +614,35 @@ const usernamesOf = async (strapi: Core.Strapi, target: SyncTarget, ids: number[
 const identityRowIds = async (strapi: Core.Strapi, directoryId: number, externalIds: string[]) => {
   const out = new Map<string, number>();
   for (const chunk of chunks(externalIds)) {
-    const rows = (await strapi.db.query(UID.identity).findMany({ where: { directoryId, kind: 'user', externalId: { $in: chunk } }, select: ['id', 'externalId'] })) as { id: number; externalId: string }[];
+    const rows = (await strapi.db
+      .query(UID.identity)
+      .findMany({
+        where: { directoryId, kind: 'user', externalId: { $in: chunk } },
+        select: ['id', 'externalId'],
+      })) as { id: number; externalId: string }[];
     for (const row of rows) out.set(row.externalId, row.id);
   }
   return out;
 };
 
-const loadStoredGroups = async (strapi: Core.Strapi, directoryId: number, add: (group: DirectoryGroup) => void) => {
-  const rows = (await strapi.db.query(UID.group).findMany({ where: { directoryId } })) as { externalId: string; name: string; description: string | null; members: string[] | null }[];
-  for (const row of rows) add({ externalId: row.externalId, name: row.name, description: row.description, members: row.members ?? [] });
+const loadStoredGroups = async (
+  strapi: Core.Strapi,
+  directoryId: number,
+  add: (group: DirectoryGroup) => void
+) => {
+  const rows = (await strapi.db.query(UID.group).findMany({ where: { directoryId } })) as {
+    externalId: string;
+    name: string;
+    description: string | null;
+    members: string[] | null;
+  }[];
+  for (const row of rows)
+    add({
+      externalId: row.externalId,
+      name: row.name,
+      description: row.description,
+      members: row.members ?? [],
+    });
 };
 
 /** Stores the directory's groups (new, changed, gone) for the panel and for delta runs. */
@@ -409,7 +652,12 @@ const saveGroups = async (
   groups: [string, GroupState][],
   synced: (group: DirectoryGroup) => boolean
 ) => {
-  const stored = (await strapi.db.query(UID.group).findMany({ where: { directoryId }, select: ['id', 'externalId', 'name', 'description', 'members', 'synced', 'roleId'] })) as Record<string, unknown>[];
+  const stored = (await strapi.db
+    .query(UID.group)
+    .findMany({
+      where: { directoryId },
+      select: ['id', 'externalId', 'name', 'description', 'members', 'synced', 'roleId'],
+    })) as Record<string, unknown>[];
   const byExternal = new Map(stored.map((row) => [String(row.externalId), row]));
   const wanted = new Set(groups.map(([id]) => id));
   await strapi.db.transaction(async () => {
@@ -437,8 +685,11 @@ const saveGroups = async (
         await strapi.db.query(UID.group).update({ where: { id: row.id }, data });
       }
     }
-    for (const chunk of chunks(fresh, 500)) await strapi.db.query(UID.group).createMany({ data: chunk });
-    const gone = stored.filter((row) => !wanted.has(String(row.externalId))).map((row) => row.id as number);
+    for (const chunk of chunks(fresh, 500))
+      await strapi.db.query(UID.group).createMany({ data: chunk });
+    const gone = stored
+      .filter((row) => !wanted.has(String(row.externalId)))
+      .map((row) => row.id as number);
     if (gone.length) await strapi.db.query(UID.group).deleteMany({ where: { id: { $in: gone } } });
   });
 };

@@ -72,10 +72,22 @@ export const mapUser = (
   const origin = user.origin ?? `id ${user.externalId}`;
   const missing = requiredFields.filter((name) => !fields[name]);
   if (missing.length) {
-    return { ok: false, externalId: user.externalId, subject, origin, reason: `missing ${missing.join(', ')}` };
+    return {
+      ok: false,
+      externalId: user.externalId,
+      subject,
+      origin,
+      reason: `missing ${missing.join(', ')}`,
+    };
   }
   if (fields.email && !EMAIL.test(fields.email)) {
-    return { ok: false, externalId: user.externalId, subject, origin, reason: `bad email '${fields.email}'` };
+    return {
+      ok: false,
+      externalId: user.externalId,
+      subject,
+      origin,
+      reason: `bad email '${fields.email}'`,
+    };
   }
   if (fields.username && fields.username.length < 3) {
     return {

@@ -95,9 +95,11 @@ export const diffUser = (
 ): FieldChanges => {
   const changes: FieldChanges = {};
   for (const [name, value] of Object.entries(wanted.fields)) {
-    if (!sameValue(current.fields[name], value)) changes[name] = { from: current.fields[name] ?? null, to: value };
+    if (!sameValue(current.fields[name], value))
+      changes[name] = { from: current.fields[name] ?? null, to: value };
   }
-  if (current.blocked !== wanted.blocked) changes.blocked = { from: current.blocked, to: wanted.blocked };
+  if (current.blocked !== wanted.blocked)
+    changes.blocked = { from: current.blocked, to: wanted.blocked };
   if (policy.loginProvider !== null && !sameValue(current.provider, policy.loginProvider)) {
     changes.provider = { from: current.provider, to: policy.loginProvider };
   }
@@ -113,7 +115,8 @@ export const planPage = (users: PlannedUser[], context: PageContext): PlanEntry[
   users.map((user): PlanEntry => {
     const identity = context.identities.get(user.externalId);
     const row = identity?.targetId != null ? context.current.get(identity.targetId) : undefined;
-    const passwordChanged = user.passwordDigest !== null && user.passwordDigest !== identity?.passwordDigest;
+    const passwordChanged =
+      user.passwordDigest !== null && user.passwordDigest !== identity?.passwordDigest;
 
     if (!row) {
       const local =
@@ -148,7 +151,11 @@ export const planLeavers = (
 ): LeaverEntry[] => {
   const leavers: LeaverEntry[] = [];
   for (const identity of identities) {
-    if (identity.state !== 'active' || identity.targetId === null || seen.has(identity.externalId)) {
+    if (
+      identity.state !== 'active' ||
+      identity.targetId === null ||
+      seen.has(identity.externalId)
+    ) {
       continue;
     }
     leavers.push({
@@ -162,9 +169,7 @@ export const planLeavers = (
   return leavers;
 };
 
-export type SafetyVerdict =
-  | { hold: false }
-  | { hold: true; share: number; message: string };
+export type SafetyVerdict = { hold: false } | { hold: true; share: number; message: string };
 
 /** Rule 4: a run that would disable more than the allowed share of the directory's users holds. */
 export const checkDisableThreshold = (

@@ -10,7 +10,8 @@ export const fail = (path: string, message: string): never => {
 /** A positive whole number from a route or query parameter. */
 export const idParam = (value: unknown, name = 'id'): number => {
   const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0) fail(name, `must be a positive whole number, got '${String(value)}'`);
+  if (!Number.isInteger(id) || id <= 0)
+    fail(name, `must be a positive whole number, got '${String(value)}'`);
   return id;
 };
 
@@ -27,7 +28,8 @@ export const pageParams = (query: Record<string, unknown>, maxPageSize = 100) =>
 export const optionalDate = (value: unknown, name: string): Date | undefined => {
   if (value === undefined || value === '') return undefined;
   const date = new Date(String(value));
-  if (Number.isNaN(date.getTime())) fail(name, `'${String(value)}' is not a date (use ISO 8601, e.g. 2026-01-31)`);
+  if (Number.isNaN(date.getTime()))
+    fail(name, `'${String(value)}' is not a date (use ISO 8601, e.g. 2026-01-31)`);
   return date;
 };
 
@@ -38,6 +40,7 @@ export const optionalBoolean = (value: unknown, name: string): boolean | undefin
 };
 
 export const body = (value: unknown): Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('body', 'must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail('body', 'must be a JSON object');
   return value as Record<string, unknown>;
 };

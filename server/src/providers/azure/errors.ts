@@ -113,6 +113,10 @@ export const classify = async (
 ): Promise<Outcome> => {
   if (error instanceof DeltaExpiredError || error instanceof StopSyncError) return { kind: 'fail', error };
   if (error instanceof GraphNetworkError) return networkOutcome(error, url);
+  const identityName = error instanceof GraphError ? error.code : error instanceof Error ? error.name : null;
+  if (identityName && IDENTITY_ERRORS.has(identityName) && error instanceof Error) {
+    return tokenOutcome(error.message, credential, probe);
+  }
   if (!(error instanceof GraphError)) {
     if (error instanceof Error && error.name === 'AbortError') return { kind: 'fail', error };
     const message = error instanceof Error ? error.message : String(error);
@@ -127,21 +131,6 @@ export const classify = async (
         return { kind: 'fail', error: untrustedCertificate(new URL(url).host, errorCode || 'TLS') };
       }
       return { kind: 'retry', reason: 'network', status: null, retryAfterMs: null, detail: message };
-    }
-    if (error.code && IDENTITY_ERRORS.has(error.code)) {
-      const known = tokenProblem(message, credential);
-      if (known) return { kind: 'fail', error: known };
-      if (/endpoints_resolution_error/.test(message)) {
-        const explained = await probe();
-        if (explained) return { kind: 'fail', error: explained };
-      }
-      return {
-        kind: 'retry',
-        reason: 'network',
-        status: null,
-        retryAfterMs: null,
-        detail: `could not get a token from ${credential.authorityHost}: ${firstLine(message)}`,
-      };
     }
     if (error.name === 'AbortError' || error.code === 'AbortError') return { kind: 'fail', error };
     return { kind: 'retry', reason: 'network', status: null, retryAfterMs: null, detail: message };
@@ -178,6 +167,26 @@ export const classify = async (
       'azure-graph-request',
       `Microsoft Graph refused ${new URL(url).pathname} (${detail}).`
     ),
+  };
+};
+
+const tokenOutcome = async (
+  message: string,
+  credential: CredentialContext,
+  probe: () => Promise<Error | null>
+): Promise<Outcome> => {
+  const known = tokenProblem(message, credential);
+  if (known) return { kind: 'fail', error: known };
+  if (/endpoints_resolution_error/.test(message)) {
+    const explained = await probe();
+    if (explained) return { kind: 'fail', error: explained };
+  }
+  return {
+    kind: 'retry',
+    reason: 'network',
+    status: null,
+    retryAfterMs: null,
+    detail: `could not get a token from ${credential.authorityHost}: ${firstLine(message)}`,
   };
 };
 

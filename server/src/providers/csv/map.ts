@@ -208,12 +208,15 @@ export const splitGroups = (value: string | null): string[] =>
 export const isBlankRow = (fields: string[]): boolean =>
   fields.every((field) => field.trim() === '');
 
-/** Maps one data row to a DirectoryUser, or says why it is skipped. */
+/**
+ * Maps one data row to a DirectoryUser, or says why it is skipped. `password` is the row's own
+ * password, or null when the directory's default password applies (the engine hashes that once).
+ */
 export const mapRow = (
   fields: string[],
   line: number,
   plan: ColumnPlan,
-  defaultPassword: string | null
+  hasDefaultPassword: boolean
 ): RowOutcome => {
   const origin = `line ${line}`;
   const matchValue = cell(fields, plan.match);
@@ -244,8 +247,8 @@ export const mapRow = (
     }
   }
   const rawPassword = plan.password === null ? '' : (fields[plan.password] ?? '');
-  const password = rawPassword.trim() !== '' ? rawPassword : defaultPassword || null;
-  if (password === null) {
+  const password = rawPassword.trim() !== '' ? rawPassword : null;
+  if (password === null && !hasDefaultPassword) {
     reasons.push('no password (the password cell is empty and no default password is set)');
   }
   if (reasons.length > 0 || matchValue === null) return skip(reasons.join('; '));

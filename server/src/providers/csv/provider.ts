@@ -106,7 +106,7 @@ export const createCsvProvider = ((
   const state = settings.state ?? {};
   const options = readOptions(settings.options);
   const matchField = connection.matchField?.trim() || 'username';
-  const defaultPassword = settings.secrets.defaultPassword || null;
+  const hasDefaultPassword = !!settings.secrets.defaultPassword;
   const previous = {
     etag: text(state.etag),
     lastModified: text(state.lastModified),
@@ -237,7 +237,7 @@ export const createCsvProvider = ((
       matchField,
       managerField: connection.managerField?.trim() || undefined,
       columns: connection.columns,
-      hasDefaultPassword: defaultPassword !== null,
+      hasDefaultPassword,
     });
     return { plan, problems, rows };
   };
@@ -267,7 +267,7 @@ export const createCsvProvider = ((
         if (isBlankRow(fields)) continue;
         count += 1;
         if (count % USER_PAGE === 0 && context.signal?.aborted) throw new CancelledError();
-        const outcome = mapRow(fields, line, plan, defaultPassword);
+        const outcome = mapRow(fields, line, plan, hasDefaultPassword);
         const key = outcome.user?.externalId.toLowerCase();
         const seenOn = key === undefined ? undefined : firstSeen.get(key);
         if (outcome.user && seenOn !== undefined) {
@@ -323,7 +323,7 @@ export const createCsvProvider = ((
           ok: failed.length === 0,
           message:
             failed.length === 0
-              ? (checks[checks.length - 1]?.message ?? 'The file can be synced.')
+              ? `The file can be synced: ${checks[checks.length - 1]?.message ?? ''}`
               : failed[0].message,
           checks,
         };
@@ -420,11 +420,8 @@ export const createCsvProvider = ((
       const groups = new Map<string, string[]>();
       try {
         const format = problems.find((problem) => problem.check === 'format');
-        if (!plan || format)
-          throw new StopSyncError(
-            format?.code ?? 'csv-no-header',
-            format?.message ?? 'no header row'
-          );
+        if (format) throw new StopSyncError(format.code, format.message);
+        if (!plan) throw new StopSyncError('csv-no-header', 'the file has no header row');
         if (plan.groups === null) return;
         for await (const { fields } of rows) {
           if (fields.length !== plan.headers.length) continue;
@@ -451,8 +448,8 @@ export const createCsvProvider = ((
 
     async *listUsers() {
       const started = Date.now();
-      skippedRecords = [];
       const skips: SkippedRecord[] = [];
+      skippedRecords = skips;
       let page: DirectoryUser[] = [];
       let users = 0;
       for await (const outcome of readRows(await requireFile())) {
@@ -468,7 +465,6 @@ export const createCsvProvider = ((
           page = [];
         }
       }
-      skippedRecords = skips;
       if (users === 0) {
         const [first] = skips;
         throw new StopSyncError(

@@ -49,7 +49,9 @@ export const saveToTempFile = async (
   source: Readable | NodeJS.ReadableStream,
   options: { tmpDir: string; maxBytes: number }
 ): Promise<SavedFile & { directory: string }> => {
-  const directory = await mkdtemp(join(options.tmpDir, 'uds-csv-'));
+  const directory = await mkdtemp(join(options.tmpDir, 'uds-csv-')).catch((error: unknown) => {
+    throw diskError(error);
+  });
   const path = join(directory, 'source.csv');
   const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -92,10 +94,22 @@ export const saveToTempFile = async (
     }
   } catch (error) {
     await rm(directory, { recursive: true, force: true });
-    throw error;
+    throw diskError(error);
   }
   return { path, directory, bytes, sha256: hash.digest('hex') };
 };
 
 const notCsv = (why: string): StopSyncError =>
   new StopSyncError('csv-not-csv', `the file is not a CSV file: ${why}`);
+
+const FILE_SYSCALLS = new Set(['open', 'write', 'mkdtemp', 'mkdir', 'close', 'rename']);
+
+/** A failure to write the temporary copy, said as such; any other error unchanged. */
+const diskError = (error: unknown): unknown => {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  if (typeof syscall !== 'string' || !FILE_SYSCALLS.has(syscall)) return error;
+  return new StopSyncError(
+    'csv-temp-file',
+    `cannot write the temporary copy of the file (${code ?? syscall}): check the tmpDir option and the free disk space`
+  );
+};

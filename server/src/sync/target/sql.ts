@@ -45,7 +45,9 @@ export const tableInfo = (strapi: Core.Strapi, uid: string) => {
   const has = (attribute: string) => attribute in meta.attributes;
   const scalarAttributes = () =>
     Object.entries(meta.attributes)
-      .filter(([, a]) => ['string', 'text', 'email', 'enumeration', 'uid', 'richtext'].includes(a.type))
+      .filter(([, a]) =>
+        ['string', 'text', 'email', 'enumeration', 'uid', 'richtext'].includes(a.type)
+      )
       .map(([name]) => name);
   return { table: meta.tableName, column, joinTable, has, scalarAttributes };
 };
@@ -66,7 +68,11 @@ export const bulkUpdate = async (
       const withColumn = chunk.filter((row) => column in row.values);
       const cases = withColumn.map(() => 'WHEN ? THEN ?').join(' ');
       const bindings = withColumn.flatMap((row) => [row.id, row.values[column]]);
-      set[column] = trx.raw(`CASE ?? ${cases} ELSE ?? END`, ['id', ...bindings, column] as RawBindings);
+      set[column] = trx.raw(`CASE ?? ${cases} ELSE ?? END`, [
+        'id',
+        ...bindings,
+        column,
+      ] as RawBindings);
     }
     await trx(table)
       .whereIn(
@@ -86,7 +92,9 @@ export const replaceLinks = async (
 ) => {
   for (const chunk of chunks(fromIds)) await trx(link.name).whereIn(link.from, chunk).delete();
   for (const chunk of chunks(pairs)) {
-    await trx(link.name).insert(chunk.map((pair) => ({ [link.from]: pair.from, [link.to]: pair.to })));
+    await trx(link.name).insert(
+      chunk.map((pair) => ({ [link.from]: pair.from, [link.to]: pair.to }))
+    );
   }
 };
 

@@ -59,7 +59,11 @@ export const createUsersPermissionsTarget = (
       const out = new Map<string, LocalMatch>();
       const add = (rows: Record<string, unknown>[]) => {
         for (const row of rows) {
-          const match = { id: Number(row.id), username: String(row.username), email: (row.email as string) ?? null };
+          const match = {
+            id: Number(row.id),
+            username: String(row.username),
+            email: (row.email as string) ?? null,
+          };
           out.set(`username:${match.username.toLowerCase()}`, match);
           if (match.email) out.set(`email:${match.email.toLowerCase()}`, match);
         }
@@ -74,14 +78,17 @@ export const createUsersPermissionsTarget = (
     },
 
     async countActive() {
-      const [row] = await db()(users.table).where('blocked', false).orWhereNull('blocked').count({ n: 'id' });
+      const [row] = await db()(users.table)
+        .where('blocked', false)
+        .orWhereNull('blocked')
+        .count({ n: 'id' });
       return Number(row.n);
     },
 
     async defaultRoleIds() {
-      const settings = (await strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' }).get()) as
-        | { default_role?: string }
-        | null;
+      const settings = (await strapi
+        .store({ type: 'plugin', name: 'users-permissions', key: 'advanced' })
+        .get()) as { default_role?: string } | null;
       const type = settings?.default_role ?? 'authenticated';
       const role = await db()(roles.table).select('id').where('type', type).first();
       return role ? [Number(role.id)] : [];
@@ -101,7 +108,9 @@ export const createUsersPermissionsTarget = (
         })),
       });
       const numericIds = ids.map(Number);
-      const links = rows.flatMap((row, i) => row.roleIds.slice(0, 1).map((roleId) => ({ from: numericIds[i], to: roleId })));
+      const links = rows.flatMap((row, i) =>
+        row.roleIds.slice(0, 1).map((roleId) => ({ from: numericIds[i], to: roleId }))
+      );
       await replaceLinks(trx, roleLink, [], links);
       return numericIds;
     },
@@ -125,7 +134,9 @@ export const createUsersPermissionsTarget = (
         trx,
         roleLink,
         withRoles.map((change) => change.id),
-        withRoles.flatMap((change) => (change.roleIds ?? []).slice(0, 1).map((to) => ({ from: change.id, to })))
+        withRoles.flatMap((change) =>
+          (change.roleIds ?? []).slice(0, 1).map((to) => ({ from: change.id, to }))
+        )
       );
     },
 
@@ -166,8 +177,14 @@ export const createUsersPermissionsTarget = (
 
     async findRolesByName(names) {
       if (!names.length) return [];
-      const rows = await db()(roles.table).select('id', 'name', 'type').whereIn('name', names).orWhereIn('type', names);
-      return rows.map((row: Record<string, unknown>) => ({ id: Number(row.id), name: String(row.name) }));
+      const rows = await db()(roles.table)
+        .select('id', 'name', 'type')
+        .whereIn('name', names)
+        .orWhereIn('type', names);
+      return rows.map((row: Record<string, unknown>) => ({
+        id: Number(row.id),
+        name: String(row.name),
+      }));
     },
 
     async existingRoleIds(ids) {
