@@ -1,10 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { ensureDemoAdmin } from './demo';
+import { ensureDemoAdmin, seedDemoDirectory } from './demo';
 
 export default {
   register() {},
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    if (process.env.DEMO_MODE === 'true') await ensureDemoAdmin(strapi);
+    if (process.env.DEMO_MODE !== 'true') return;
+    await ensureDemoAdmin(strapi);
+    if (process.env.DEMO_SEED !== 'false') await seedDemoDirectory(strapi);
   },
 };

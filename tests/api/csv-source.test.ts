@@ -33,13 +33,11 @@ describe('CSV source', () => {
     return (await api.get(`/runs/${started.body.data.id}`)).body.data;
   };
   const users = (prefix: string) =>
-    app.strapi.db
-      .query(USER_UID)
-      .findMany({
-        where: { username: { $startsWith: prefix } },
-        orderBy: { id: 'asc' },
-        populate: ['role', 'manager'],
-      });
+    app.strapi.db.query(USER_UID).findMany({
+      where: { username: { $startsWith: prefix } },
+      orderBy: { id: 'asc' },
+      populate: ['role', 'manager'],
+    });
 
   beforeAll(async () => {
     server = await startCsvFileServer({

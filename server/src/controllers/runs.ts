@@ -80,14 +80,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           ? { runId: run.id }
           : { runId: run.id, action: { $notIn: ['run.start', 'run.finish', 'run.fail'] } };
       const [rows, total] = await Promise.all([
-        strapi.db
-          .query(uid)
-          .findMany({
-            where,
-            orderBy: { id: 'asc' },
-            offset: (page - 1) * pageSize,
-            limit: pageSize,
-          }),
+        strapi.db.query(uid).findMany({
+          where,
+          orderBy: { id: 'asc' },
+          offset: (page - 1) * pageSize,
+          limit: pageSize,
+        }),
         strapi.db.query(uid).count({ where }),
       ]);
       ctx.body = {

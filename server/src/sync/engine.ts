@@ -112,15 +112,13 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   const identities = new Map<string, StoredIdentity>();
   const roleIdentities = new Map<string, { rowId: number; targetId: number | null }>();
   for (let offset = 0; ; offset += 5000) {
-    const rows: Record<string, unknown>[] = await strapi.db
-      .query(UID.identity)
-      .findMany({
-        where: { directoryId },
-        select: ['id', 'kind', 'externalId', 'targetId', 'hash', 'state', 'profile'],
-        offset,
-        limit: 5000,
-        orderBy: { id: 'asc' },
-      });
+    const rows: Record<string, unknown>[] = await strapi.db.query(UID.identity).findMany({
+      where: { directoryId },
+      select: ['id', 'kind', 'externalId', 'targetId', 'hash', 'state', 'profile'],
+      offset,
+      limit: 5000,
+      orderBy: { id: 'asc' },
+    });
     for (const row of rows) {
       const externalId = String(row.externalId);
       if (row.kind === 'role')
@@ -614,12 +612,10 @@ const usernamesOf = async (strapi: Core.Strapi, target: SyncTarget, ids: number[
 const identityRowIds = async (strapi: Core.Strapi, directoryId: number, externalIds: string[]) => {
   const out = new Map<string, number>();
   for (const chunk of chunks(externalIds)) {
-    const rows = (await strapi.db
-      .query(UID.identity)
-      .findMany({
-        where: { directoryId, kind: 'user', externalId: { $in: chunk } },
-        select: ['id', 'externalId'],
-      })) as { id: number; externalId: string }[];
+    const rows = (await strapi.db.query(UID.identity).findMany({
+      where: { directoryId, kind: 'user', externalId: { $in: chunk } },
+      select: ['id', 'externalId'],
+    })) as { id: number; externalId: string }[];
     for (const row of rows) out.set(row.externalId, row.id);
   }
   return out;
@@ -652,12 +648,10 @@ const saveGroups = async (
   groups: [string, GroupState][],
   synced: (group: DirectoryGroup) => boolean
 ) => {
-  const stored = (await strapi.db
-    .query(UID.group)
-    .findMany({
-      where: { directoryId },
-      select: ['id', 'externalId', 'name', 'description', 'members', 'synced', 'roleId'],
-    })) as Record<string, unknown>[];
+  const stored = (await strapi.db.query(UID.group).findMany({
+    where: { directoryId },
+    select: ['id', 'externalId', 'name', 'description', 'members', 'synced', 'roleId'],
+  })) as Record<string, unknown>[];
   const byExternal = new Map(stored.map((row) => [String(row.externalId), row]));
   const wanted = new Set(groups.map(([id]) => id));
   await strapi.db.transaction(async () => {

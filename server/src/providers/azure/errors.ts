@@ -33,7 +33,10 @@ const IDENTITY_ERRORS = new Set([
 export type CredentialContext = { tenantId: string; clientId: string; authorityHost: string };
 
 /** Parses Retry-After: seconds (integer or fractional) or an HTTP date; null when absent or odd. */
-export const parseRetryAfter = (value: string | null | undefined, now = Date.now()): number | null => {
+export const parseRetryAfter = (
+  value: string | null | undefined,
+  now = Date.now()
+): number | null => {
   if (value === null || value === undefined || value.trim() === '') return null;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
@@ -62,7 +65,12 @@ export const missingPermission = (permission: string) =>
 /** Maps a token failure (an AADSTS code in the message) to a StopSyncError, or null if unknown. */
 export const tokenProblem = (message: string, context: CredentialContext): StopSyncError | null => {
   const code = /AADSTS(\d+)/.exec(message)?.[1];
-  if (code === '7000215' || code === '7000222' || code === '7000216' || /invalid_client/.test(message)) {
+  if (
+    code === '7000215' ||
+    code === '7000222' ||
+    code === '7000216' ||
+    /invalid_client/.test(message)
+  ) {
     const expired = code === '7000222';
     return new StopSyncError(
       'azure-bad-secret',
@@ -111,9 +119,11 @@ export const classify = async (
   credential: CredentialContext,
   probe: () => Promise<Error | null>
 ): Promise<Outcome> => {
-  if (error instanceof DeltaExpiredError || error instanceof StopSyncError) return { kind: 'fail', error };
+  if (error instanceof DeltaExpiredError || error instanceof StopSyncError)
+    return { kind: 'fail', error };
   if (error instanceof GraphNetworkError) return networkOutcome(error, url);
-  const identityName = error instanceof GraphError ? error.code : error instanceof Error ? error.name : null;
+  const identityName =
+    error instanceof GraphError ? error.code : error instanceof Error ? error.name : null;
   if (identityName && IDENTITY_ERRORS.has(identityName) && error instanceof Error) {
     return tokenOutcome(error.message, credential, probe);
   }
@@ -130,7 +140,13 @@ export const classify = async (
       if (TLS_ERROR_CODES.has(errorCode) || /certificate|self[- ]signed/i.test(message)) {
         return { kind: 'fail', error: untrustedCertificate(new URL(url).host, errorCode || 'TLS') };
       }
-      return { kind: 'retry', reason: 'network', status: null, retryAfterMs: null, detail: message };
+      return {
+        kind: 'retry',
+        reason: 'network',
+        status: null,
+        retryAfterMs: null,
+        detail: message,
+      };
     }
     if (error.name === 'AbortError' || error.code === 'AbortError') return { kind: 'fail', error };
     return { kind: 'retry', reason: 'network', status: null, retryAfterMs: null, detail: message };

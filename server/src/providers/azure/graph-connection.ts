@@ -84,23 +84,37 @@ export class GraphConnection {
 
   /** Acquires a token now (for the connection test); throws the classified error. */
   async acquireToken(): Promise<void> {
-    await this.withRetries(`${this.connection.authorityHost}/${this.connection.tenantId}`, async () => {
-      const token = await this.credential.getToken(this.scope);
-      if (!token) throw new StopSyncError('azure-token-refused', 'Entra ID returned no access token.');
-    });
+    await this.withRetries(
+      `${this.connection.authorityHost}/${this.connection.tenantId}`,
+      async () => {
+        const token = await this.credential.getToken(this.scope);
+        if (!token)
+          throw new StopSyncError('azure-token-refused', 'Entra ID returned no access token.');
+      }
+    );
   }
 
   /** GET one resource; null on 404 when allowed. */
-  async get(url: string, options: RequestOptions & { allowNotFound: true }): Promise<RawObject | null>;
+  async get(
+    url: string,
+    options: RequestOptions & { allowNotFound: true }
+  ): Promise<RawObject | null>;
   async get(url: string, options?: RequestOptions): Promise<RawObject>;
   async get(
     url: string,
     options: RequestOptions & { allowNotFound?: boolean } = {}
   ): Promise<RawObject | null> {
-    const result = await this.withRetries(url, () => this.send(url, options), options.allowNotFound);
+    const result = await this.withRetries(
+      url,
+      () => this.send(url, options),
+      options.allowNotFound
+    );
     if (result === null) return null;
     if (!isObject(result)) {
-      throw new StopSyncError('azure-graph-response', `Microsoft Graph sent an unexpected answer for ${url}.`);
+      throw new StopSyncError(
+        'azure-graph-response',
+        `Microsoft Graph sent an unexpected answer for ${url}.`
+      );
     }
     return result;
   }
@@ -158,12 +172,17 @@ export class GraphConnection {
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         this.throwIfCancelled();
         const body = {
-          requests: pending.map((index) => ({ id: String(index), method: 'GET', url: paths[index] })),
+          requests: pending.map((index) => ({
+            id: String(index),
+            method: 'GET',
+            url: paths[index],
+          })),
         };
         const answer = await this.withRetries('/$batch', () =>
           this.send('/$batch', { method: 'POST', body })
         );
-        const responses = isObject(answer) && Array.isArray(answer.responses) ? answer.responses : [];
+        const responses =
+          isObject(answer) && Array.isArray(answer.responses) ? answer.responses : [];
         const retry: number[] = [];
         let wait: Outcome | null = null;
         const answered = new Set<number>();
@@ -182,7 +201,10 @@ export class GraphConnection {
           else if (outcome.kind === 'fail') throw outcome.error;
           else {
             retry.push(index);
-            if (!wait || (outcome.retryAfterMs ?? 0) > (wait.kind === 'retry' ? (wait.retryAfterMs ?? 0) : 0)) {
+            if (
+              !wait ||
+              (outcome.retryAfterMs ?? 0) > (wait.kind === 'retry' ? (wait.retryAfterMs ?? 0) : 0)
+            ) {
               wait = outcome;
             }
           }
@@ -212,7 +234,8 @@ export class GraphConnection {
 
   private async send(url: string, options: RequestOptions): Promise<unknown> {
     let request = this.client.api(url);
-    for (const [key, value] of Object.entries(options.headers ?? {})) request = request.header(key, value);
+    for (const [key, value] of Object.entries(options.headers ?? {}))
+      request = request.header(key, value);
     if (this.context.signal) request = request.option('signal', this.context.signal);
     return options.method === 'POST' ? request.post(options.body) : request.get();
   }
@@ -231,7 +254,10 @@ export class GraphConnection {
         const outcome = await this.classifyError(error, url);
         if (outcome.kind === 'not-found') {
           if (allowNotFound) return null;
-          throw new StopSyncError('azure-not-found', `Microsoft Graph has no ${pathOf(url)} (404).`);
+          throw new StopSyncError(
+            'azure-not-found',
+            `Microsoft Graph has no ${pathOf(url)} (404).`
+          );
         }
         if (outcome.kind === 'fail') throw outcome.error;
         if (attempt >= this.options.maxRetries) throw exhausted(outcome, this.options.maxRetries);
@@ -250,7 +276,8 @@ export class GraphConnection {
     const wanted = outcome.retryAfterMs ?? 1000 * 2 ** attempt;
     const waitMs = Math.max(0, Math.min(capMs, wanted));
     const message = `Microsoft Graph: ${outcome.detail} on ${what}; retry ${attempt + 1} of ${this.options.maxRetries} in ${(waitMs / 1000).toFixed(2)} s.`;
-    if (outcome.reason === 'network' || outcome.reason === 'server-error') this.context.log.warn(message);
+    if (outcome.reason === 'network' || outcome.reason === 'server-error')
+      this.context.log.warn(message);
     else this.context.log.info(message);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, waitMs);
@@ -277,7 +304,10 @@ export class GraphConnection {
       const response = await sendHttps(url, { method: 'GET', headers: {} }, this.agent, 15_000);
       const text = await response.text();
       if (response.status === 400 && /invalid_tenant|AADSTS90002|AADSTS900023/.test(text)) {
-        return unknownTenant(this.credentialContext, /AADSTS900023/.test(text) ? '900023' : '90002');
+        return unknownTenant(
+          this.credentialContext,
+          /AADSTS900023/.test(text) ? '900023' : '90002'
+        );
       }
       if (response.status >= 400 && response.status < 500) {
         return new StopSyncError(
@@ -308,7 +338,10 @@ const pathOf = (url: string) => url.replace(/^https:\/\/[^/]+/, '').split('?')[0
 const batchItemError = (status: number, item: RawObject): GraphError => {
   const body = isObject(item.body) ? item.body : {};
   const inner = isObject(body.error) ? body.error : {};
-  const error = new GraphError(status, typeof inner.message === 'string' ? inner.message : `HTTP ${status}`);
+  const error = new GraphError(
+    status,
+    typeof inner.message === 'string' ? inner.message : `HTTP ${status}`
+  );
   error.code = typeof inner.code === 'string' ? inner.code : null;
   const headers = new Headers();
   if (isObject(item.headers)) {

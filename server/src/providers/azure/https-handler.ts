@@ -57,7 +57,12 @@ const networkError = (target: URL, error: NodeJS.ErrnoException) => {
 /** Sends one HTTPS request and resolves with a WHATWG Response, or rejects with GraphNetworkError. */
 export const sendHttps = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string | Buffer; signal?: AbortSignal },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string | Buffer;
+    signal?: AbortSignal;
+  },
   agent: Agent,
   timeoutMs: number
 ): Promise<Response> =>
@@ -69,9 +74,7 @@ export const sendHttps = (
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', (error: NodeJS.ErrnoException) =>
-          reject(networkError(target, error))
-        );
+        response.on('error', (error: NodeJS.ErrnoException) => reject(networkError(target, error)));
         response.on('end', () => {
           const headers = new Headers();
           for (const [key, value] of Object.entries(response.headers)) {
@@ -92,7 +95,10 @@ export const sendHttps = (
     );
     request.setTimeout(timeoutMs, () => {
       request.destroy(
-        new GraphNetworkError(`${target.host} did not answer within ${timeoutMs / 1000} s (ETIMEDOUT)`, 'ETIMEDOUT')
+        new GraphNetworkError(
+          `${target.host} did not answer within ${timeoutMs / 1000} s (ETIMEDOUT)`,
+          'ETIMEDOUT'
+        )
       );
     });
     request.on('error', (error: NodeJS.ErrnoException) => {

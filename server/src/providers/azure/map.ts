@@ -64,7 +64,9 @@ export const removedReason = (raw: RawObject): 'changed' | 'deleted' | null => {
 export const parseGraphUser = (raw: unknown): GraphUser | null => {
   if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return null;
   const phones = Array.isArray(raw.businessPhones)
-    ? raw.businessPhones.filter((phone): phone is string => typeof phone === 'string' && phone !== '')
+    ? raw.businessPhones.filter(
+        (phone): phone is string => typeof phone === 'string' && phone !== ''
+      )
     : [];
   return {
     id: raw.id,
@@ -98,7 +100,8 @@ export const managerFromDelta = (raw: RawObject): string | null | undefined => {
   const entries = raw['manager@delta'];
   if (!Array.isArray(entries)) return undefined;
   const live = entries.filter(
-    (entry): entry is RawObject => isObject(entry) && typeof entry.id === 'string' && !removedReason(entry)
+    (entry): entry is RawObject =>
+      isObject(entry) && typeof entry.id === 'string' && !removedReason(entry)
   );
   return live.length > 0 ? (live[live.length - 1].id as string) : null;
 };

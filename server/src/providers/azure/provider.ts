@@ -52,7 +52,12 @@ const USER_SELECT = USER_FIELDS.join(',');
 const GROUPS_PER_PAGE = 200;
 
 /** One group as the full read saw it: direct user members and direct nested groups. */
-type GroupNode = { name: string; description: string | null; users: Set<string>; groups: Set<string> };
+type GroupNode = {
+  name: string;
+  description: string | null;
+  users: Set<string>;
+  groups: Set<string>;
+};
 
 /** What one delta round says about a group. */
 type GroupChange = {
@@ -153,7 +158,9 @@ export class AzureProvider implements DirectoryProvider {
     const failed = checks.find((check) => !check.ok);
     return {
       ok: !failed,
-      message: failed ? failed.message : 'Connected to Microsoft Graph: users, groups and members can be read.',
+      message: failed
+        ? failed.message
+        : 'Connected to Microsoft Graph: users, groups and members can be read.',
       checks,
     };
   }
@@ -188,7 +195,12 @@ export class AzureProvider implements DirectoryProvider {
     const snapshot = await this.loadGroups();
     let page: DirectoryGroup[] = [];
     for (const [id, node] of snapshot.nodes) {
-      page.push({ externalId: id, name: node.name, description: node.description, members: snapshot.usersOf(id) });
+      page.push({
+        externalId: id,
+        name: node.name,
+        description: node.description,
+        members: snapshot.usersOf(id),
+      });
       if (page.length >= GROUPS_PER_PAGE) {
         yield page;
         page = [];
@@ -205,13 +217,16 @@ export class AzureProvider implements DirectoryProvider {
     const scopeGroups = new Set<string>();
     for (const id of this.selection) {
       if (!snapshot.nodes.has(id)) {
-        this.context.log.warn(`Entra ID: the selected group ${id} no longer exists; its former members are out of scope.`);
+        this.context.log.warn(
+          `Entra ID: the selected group ${id} no longer exists; its former members are out of scope.`
+        );
       }
       for (const group of snapshot.groupsUnder(id)) scopeGroups.add(group);
     }
     // Each user in scope -> every group they are in (directly or through nesting).
     const membership = new Map<string, string[]>();
-    for (const id of this.selection) for (const user of snapshot.usersOf(id)) membership.set(user, []);
+    for (const id of this.selection)
+      for (const user of snapshot.usersOf(id)) membership.set(user, []);
     if (membership.size > 0) {
       for (const groupId of snapshot.nodes.keys()) {
         for (const user of snapshot.usersOf(groupId)) membership.get(user)?.push(groupId);
@@ -226,7 +241,10 @@ export class AzureProvider implements DirectoryProvider {
       usersDeltaLink = await this.latestDeltaLink('users');
     } else {
       const seen = new Set<string>();
-      for await (const page of graph.pages(`/users/delta?$select=${USER_SELECT},manager`, this.prefer())) {
+      for await (const page of graph.pages(
+        `/users/delta?$select=${USER_SELECT},manager`,
+        this.prefer()
+      )) {
         const users: DirectoryUser[] = [];
         for (const raw of pageValues(page)) {
           if (removedReason(raw)) continue;
@@ -237,7 +255,9 @@ export class AzureProvider implements DirectoryProvider {
             guests += 1;
             continue;
           }
-          users.push(toDirectoryUser(user, managerFromDelta(raw) ?? null, membership.get(user.id) ?? []));
+          users.push(
+            toDirectoryUser(user, managerFromDelta(raw) ?? null, membership.get(user.id) ?? [])
+          );
         }
         if (typeof page['@odata.deltaLink'] === 'string') usersDeltaLink = page['@odata.deltaLink'];
         if (users.length > 0) {
@@ -247,7 +267,10 @@ export class AzureProvider implements DirectoryProvider {
       }
     }
     if (!usersDeltaLink || !snapshot.deltaLink) {
-      throw new TransientSyncError('azure-no-delta-link', 'Microsoft Graph ended the user listing without a delta link; try again.');
+      throw new TransientSyncError(
+        'azure-no-delta-link',
+        'Microsoft Graph ended the user listing without a delta link; try again.'
+      );
     }
     this.context.log.info(
       `Entra ID: read ${yielded} users in scope (${guests} guests left out) and ${snapshot.nodes.size} groups in ${((Date.now() - started) / 1000).toFixed(1)} s.`
@@ -266,19 +289,35 @@ export class AzureProvider implements DirectoryProvider {
   /** The changes since the saved delta links: users in or out of scope, changed users and groups. */
   async *changesSince(rawState: ProviderState): AsyncIterable<DirectoryChanges> {
     const state = readState(rawState);
-    if (!state) throw new DeltaExpiredError('There is no saved delta state for this directory; a full sync is needed.');
-    if (state.selection.join(',') !== this.selection.join(',') || state.includeGuests !== this.options.includeGuests) {
-      throw new DeltaExpiredError('The selected groups or the guest setting changed since the last full sync; a full sync is needed.');
+    if (!state)
+      throw new DeltaExpiredError(
+        'There is no saved delta state for this directory; a full sync is needed.'
+      );
+    if (
+      state.selection.join(',') !== this.selection.join(',') ||
+      state.includeGuests !== this.options.includeGuests
+    ) {
+      throw new DeltaExpiredError(
+        'The selected groups or the guest setting changed since the last full sync; a full sync is needed.'
+      );
     }
     const graph = this.graph();
     for (const link of [state.usersDeltaLink, state.groupsDeltaLink]) {
       if (!link.startsWith(`${graph.graphOrigin}/`)) {
-        throw new DeltaExpiredError('The Graph base URL changed since the last full sync; a full sync is needed.');
+        throw new DeltaExpiredError(
+          'The Graph base URL changed since the last full sync; a full sync is needed.'
+        );
       }
     }
 
-    const { changes: groupChanges, deltaLink: groupsDeltaLink } = await this.readGroupChanges(state.groupsDeltaLink);
-    const { changed, removed, deltaLink: usersDeltaLink } = await this.readUserChanges(state.usersDeltaLink);
+    const { changes: groupChanges, deltaLink: groupsDeltaLink } = await this.readGroupChanges(
+      state.groupsDeltaLink
+    );
+    const {
+      changed,
+      removed,
+      deltaLink: usersDeltaLink,
+    } = await this.readUserChanges(state.usersDeltaLink);
 
     // Who may have entered or left the scope: member changes of the groups in scope. The set of
     // groups in scope only grows between full syncs (a stale extra group costs a check, no more).
@@ -288,14 +327,18 @@ export class AzureProvider implements DirectoryProvider {
     for (const [id, change] of groupChanges) {
       if (!scopeGroups.has(id)) continue;
       if (change.deleted) {
-        throw new DeltaExpiredError(`The group ${change.name ?? id} in the sync scope was deleted; a full sync is needed.`);
+        throw new DeltaExpiredError(
+          `The group ${change.name ?? id} in the sync scope was deleted; a full sync is needed.`
+        );
       }
       for (const user of change.addedUsers) joining.add(user);
       for (const user of change.removedUsers) leaving.add(user);
       for (const sub of change.removedGroups) {
         const nested = await this.nestedMembers(sub);
         if (nested === null) {
-          throw new DeltaExpiredError('A group nested in the sync scope was deleted; a full sync is needed.');
+          throw new DeltaExpiredError(
+            'A group nested in the sync scope was deleted; a full sync is needed.'
+          );
         }
         for (const user of nested.users) leaving.add(user);
       }
@@ -309,14 +352,21 @@ export class AzureProvider implements DirectoryProvider {
     }
 
     // Each candidate's groups now (20 users per $batch request) decide whether they are in scope.
-    const candidates = [...new Set([...changed.keys(), ...joining, ...leaving])].filter((id) => !removed.has(id));
+    const candidates = [...new Set([...changed.keys(), ...joining, ...leaving])].filter(
+      (id) => !removed.has(id)
+    );
     const memberships = await this.membershipsOf(candidates);
     const selected = new Set(this.selection);
-    const inScope = (id: string) => (memberships.get(id) ?? []).some((group) => selected.has(group));
+    const inScope = (id: string) =>
+      (memberships.get(id) ?? []).some((group) => selected.has(group));
 
-    const removedUsers: RemovedUser[] = [...removed].map(([externalId, reason]) => ({ externalId, reason }));
+    const removedUsers: RemovedUser[] = [...removed].map(([externalId, reason]) => ({
+      externalId,
+      reason,
+    }));
     for (const id of leaving) {
-      if (!removed.has(id) && !inScope(id)) removedUsers.push({ externalId: id, reason: 'out-of-scope' });
+      if (!removed.has(id) && !inScope(id))
+        removedUsers.push({ externalId: id, reason: 'out-of-scope' });
     }
 
     // Full records for changed users in scope and for newcomers.
@@ -325,11 +375,15 @@ export class AzureProvider implements DirectoryProvider {
     for (const id of candidates) {
       if (!inScope(id) || (!changed.has(id) && !joining.has(id))) continue;
       const delta = changed.get(id);
-      if (delta && delta.manager !== undefined) records.set(id, { user: delta.user, manager: delta.manager });
+      if (delta && delta.manager !== undefined)
+        records.set(id, { user: delta.user, manager: delta.manager });
       else refetch.push(id);
     }
     const fetched = await graph.batchGet(
-      refetch.map((id) => `/users/${encodeURIComponent(id)}?$select=${USER_SELECT}&$expand=manager($select=id)`)
+      refetch.map(
+        (id) =>
+          `/users/${encodeURIComponent(id)}?$select=${USER_SELECT}&$expand=manager($select=id)`
+      )
     );
     fetched.forEach((raw, index) => {
       const user = raw ? parseGraphUser(raw) : null;
@@ -382,7 +436,11 @@ export class AzureProvider implements DirectoryProvider {
 
   private graph(): GraphConnection {
     if (!this.connection) {
-      this.connection = new GraphConnection(resolveConnection(this.settings), this.options, this.context);
+      this.connection = new GraphConnection(
+        resolveConnection(this.settings),
+        this.options,
+        this.context
+      );
     }
     return this.connection;
   }
@@ -396,7 +454,10 @@ export class AzureProvider implements DirectoryProvider {
     const page = await this.graph().get(`/${kind}/delta?$select=${select}&$deltatoken=latest`);
     const link = page['@odata.deltaLink'];
     if (typeof link !== 'string') {
-      throw new TransientSyncError('azure-no-delta-link', `Microsoft Graph gave no delta link for ${kind}; try again.`);
+      throw new TransientSyncError(
+        'azure-no-delta-link',
+        `Microsoft Graph gave no delta link for ${kind}; try again.`
+      );
     }
     return link;
   }
@@ -419,18 +480,23 @@ export class AzureProvider implements DirectoryProvider {
           snapshot.nodes.set(raw.id, node);
         }
         if (typeof raw.displayName === 'string') node.name = raw.displayName;
-        if ('description' in raw) node.description = typeof raw.description === 'string' ? raw.description : null;
+        if ('description' in raw)
+          node.description = typeof raw.description === 'string' ? raw.description : null;
         // A big group comes back several times with different member chunks: merge them.
         for (const member of deltaMembers(raw)) {
-          const set = member.type === 'user' ? node.users : member.type === 'group' ? node.groups : null;
+          const set =
+            member.type === 'user' ? node.users : member.type === 'group' ? node.groups : null;
           if (!set) continue;
           if (member.removed) set.delete(member.id);
           else set.add(member.id);
         }
       }
-      if (typeof page['@odata.deltaLink'] === 'string') snapshot.deltaLink = page['@odata.deltaLink'];
+      if (typeof page['@odata.deltaLink'] === 'string')
+        snapshot.deltaLink = page['@odata.deltaLink'];
     }
-    this.context.log.debug(`Entra ID: read ${snapshot.nodes.size} groups in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    this.context.log.debug(
+      `Entra ID: read ${snapshot.nodes.size} groups in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+    );
     this.snapshot = snapshot;
     return snapshot;
   }
@@ -458,7 +524,8 @@ export class AzureProvider implements DirectoryProvider {
         }
         change.deleted = false;
         if (typeof raw.displayName === 'string') change.name = raw.displayName;
-        if ('description' in raw) change.description = typeof raw.description === 'string' ? raw.description : null;
+        if ('description' in raw)
+          change.description = typeof raw.description === 'string' ? raw.description : null;
         for (const member of deltaMembers(raw)) {
           const [added, gone] =
             member.type === 'user'
@@ -473,7 +540,11 @@ export class AzureProvider implements DirectoryProvider {
       }
       if (typeof page['@odata.deltaLink'] === 'string') deltaLink = page['@odata.deltaLink'];
     }
-    if (!deltaLink) throw new TransientSyncError('azure-no-delta-link', 'Microsoft Graph ended the group changes without a delta link; try again.');
+    if (!deltaLink)
+      throw new TransientSyncError(
+        'azure-no-delta-link',
+        'Microsoft Graph ended the group changes without a delta link; try again.'
+      );
     return { changes, deltaLink };
   }
 
@@ -495,11 +566,18 @@ export class AzureProvider implements DirectoryProvider {
         removed.delete(user.id);
         const previous = changed.get(user.id);
         const manager = managerFromDelta(raw);
-        changed.set(user.id, { user, manager: manager === undefined ? previous?.manager : manager });
+        changed.set(user.id, {
+          user,
+          manager: manager === undefined ? previous?.manager : manager,
+        });
       }
       if (typeof page['@odata.deltaLink'] === 'string') deltaLink = page['@odata.deltaLink'];
     }
-    if (!deltaLink) throw new TransientSyncError('azure-no-delta-link', 'Microsoft Graph ended the user changes without a delta link; try again.');
+    if (!deltaLink)
+      throw new TransientSyncError(
+        'azure-no-delta-link',
+        'Microsoft Graph ended the user changes without a delta link; try again.'
+      );
     return { changed, removed, deltaLink };
   }
 
@@ -512,7 +590,9 @@ export class AzureProvider implements DirectoryProvider {
   }
 
   /** Users and groups nested in a group (any depth); null when the group does not exist. */
-  private async nestedMembers(groupId: string): Promise<{ users: string[]; groups: string[] } | null> {
+  private async nestedMembers(
+    groupId: string
+  ): Promise<{ users: string[]; groups: string[] } | null> {
     const items = await this.graph().readAllOrNull(
       `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id&$top=999`
     );
@@ -527,7 +607,10 @@ export class AzureProvider implements DirectoryProvider {
   private async membershipsOf(userIds: string[]): Promise<Map<string, string[]>> {
     const graph = this.graph();
     const pages = await graph.batchGet(
-      userIds.map((id) => `/users/${encodeURIComponent(id)}/transitiveMemberOf/microsoft.graph.group?$select=id&$top=999`)
+      userIds.map(
+        (id) =>
+          `/users/${encodeURIComponent(id)}/transitiveMemberOf/microsoft.graph.group?$select=id&$top=999`
+      )
     );
     const result = new Map<string, string[]>();
     for (let index = 0; index < userIds.length; index += 1) {
@@ -592,7 +675,9 @@ export class AzureProvider implements DirectoryProvider {
         `${missing.length} selected group(s) no longer exist in the tenant (${missing.slice(0, 5).join(', ')}): pick the groups again.`
       );
     }
-    const names = found.map((group) => (group && typeof group.displayName === 'string' ? group.displayName : '?'));
+    const names = found.map((group) =>
+      group && typeof group.displayName === 'string' ? group.displayName : '?'
+    );
     return `The ${names.length} selected group(s) exist: ${names.slice(0, 5).join(', ')}${names.length > 5 ? '…' : ''}.`;
   }
 }
@@ -610,7 +695,11 @@ const deltaMembers = (raw: RawObject) => {
   return entries
     .filter(isObject)
     .filter((entry): entry is RawObject & { id: string } => typeof entry.id === 'string')
-    .map((entry) => ({ id: entry.id, type: odataType(entry), removed: removedReason(entry) !== null }));
+    .map((entry) => ({
+      id: entry.id,
+      type: odataType(entry),
+      removed: removedReason(entry) !== null,
+    }));
 };
 
 const errorMessage = (error: unknown) =>

@@ -79,39 +79,72 @@ const httpsUrl = (value: string | undefined, fallback: string, label: string): s
     throw new StopSyncError('azure-settings', `The ${label} "${raw}" is not a URL.`);
   }
   if (url.protocol !== 'https:') {
-    throw new StopSyncError('azure-settings', `The ${label} must start with https:// (got "${raw}").`);
+    throw new StopSyncError(
+      'azure-settings',
+      `The ${label} must start with https:// (got "${raw}").`
+    );
   }
   return url.origin;
 };
 
 /** Checks the Connection tab's values; throws StopSyncError naming the field to fix. */
-export const resolveConnection = (settings: ProviderSettings<AzureConnection>): ResolvedConnection => {
+export const resolveConnection = (
+  settings: ProviderSettings<AzureConnection>
+): ResolvedConnection => {
   const connection = settings.connection ?? ({} as AzureConnection);
   const tenantId = (connection.tenantId ?? '').trim();
   const clientId = (connection.clientId ?? '').trim();
   const clientSecret = settings.secrets?.clientSecret ?? '';
-  if (!tenantId) throw new StopSyncError('azure-settings', 'The tenant id is empty: copy the Directory (tenant) ID from the app registration.');
+  if (!tenantId)
+    throw new StopSyncError(
+      'azure-settings',
+      'The tenant id is empty: copy the Directory (tenant) ID from the app registration.'
+    );
   if (!/^[A-Za-z0-9.-]+$/.test(tenantId)) {
-    throw new StopSyncError('azure-settings', `The tenant id "${tenantId}" is not a GUID or a domain name.`);
+    throw new StopSyncError(
+      'azure-settings',
+      `The tenant id "${tenantId}" is not a GUID or a domain name.`
+    );
   }
-  if (!clientId) throw new StopSyncError('azure-settings', 'The client id is empty: copy the Application (client) ID from the app registration.');
-  if (!clientSecret) throw new StopSyncError('azure-settings', 'The client secret is not set: create one under Certificates & secrets and paste its Value.');
+  if (!clientId)
+    throw new StopSyncError(
+      'azure-settings',
+      'The client id is empty: copy the Application (client) ID from the app registration.'
+    );
+  if (!clientSecret)
+    throw new StopSyncError(
+      'azure-settings',
+      'The client secret is not set: create one under Certificates & secrets and paste its Value.'
+    );
   const caCertificate = (connection.caCertificate ?? '').trim();
   if (caCertificate && !caCertificate.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new StopSyncError('azure-settings', 'The CA certificate must be PEM text starting with -----BEGIN CERTIFICATE-----.');
+    throw new StopSyncError(
+      'azure-settings',
+      'The CA certificate must be PEM text starting with -----BEGIN CERTIFICATE-----.'
+    );
   }
   return {
     tenantId,
     clientId,
     clientSecret,
-    authorityHost: httpsUrl(connection.authorityHost, 'https://login.microsoftonline.com', 'authority host'),
-    graphBaseUrl: httpsUrl(connection.graphBaseUrl, 'https://graph.microsoft.com', 'Graph base URL'),
+    authorityHost: httpsUrl(
+      connection.authorityHost,
+      'https://login.microsoftonline.com',
+      'authority host'
+    ),
+    graphBaseUrl: httpsUrl(
+      connection.graphBaseUrl,
+      'https://graph.microsoft.com',
+      'Graph base URL'
+    ),
     caCertificate: caCertificate || null,
   };
 };
 
 const strings = (value: unknown): string[] | null =>
-  Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : null;
+  Array.isArray(value) && value.every((item) => typeof item === 'string')
+    ? (value as string[])
+    : null;
 
 /** The saved state, or null when it is missing or not ours. */
 export const readState = (state: ProviderState | null | undefined): AzureState | null => {

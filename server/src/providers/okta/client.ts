@@ -26,7 +26,8 @@ const checkPrivateKey = (text: string) => {
       ? createPrivateKey({ key: JSON.parse(trimmed) as JsonWebKeyInput['key'], format: 'jwk' })
       : createPrivateKey(trimmed);
   } catch (error) {
-    const looksPublic = /PUBLIC KEY/.test(trimmed) || (trimmed.startsWith('{') && !/"d"\s*:/.test(trimmed));
+    const looksPublic =
+      /PUBLIC KEY/.test(trimmed) || (trimmed.startsWith('{') && !/"d"\s*:/.test(trimmed));
     throw new StopSyncError(
       'okta-bad-private-key',
       looksPublic
@@ -75,7 +76,10 @@ export const createOktaClient = (input: {
       throw new StopSyncError('okta-settings', 'Enter the Client ID of the Okta API Services app.');
     }
     if (!privateKey) {
-      throw new StopSyncError('okta-settings', "Paste the API Services app's private key (PEM or JWK).");
+      throw new StopSyncError(
+        'okta-settings',
+        "Paste the API Services app's private key (PEM or JWK)."
+      );
     }
     checkPrivateKey(privateKey);
     config = {
@@ -89,7 +93,10 @@ export const createOktaClient = (input: {
   } else if (connection.authMode === 'token') {
     const token = secrets.apiToken?.trim();
     if (!token) {
-      throw new StopSyncError('okta-settings', 'Paste an Okta API token (Security > API > Tokens).');
+      throw new StopSyncError(
+        'okta-settings',
+        'Paste an Okta API token (Security > API > Tokens).'
+      );
     }
     config = { ...neutral, authorizationMode: 'SSWS', token: token.replace(/^SSWS\s+/i, '') };
   } else {

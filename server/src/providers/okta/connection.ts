@@ -82,7 +82,10 @@ export const normalizeOrgUrl = (raw: unknown): string => {
       `The Okta org URL must start with https:// (got ${url.protocol}//${url.host}).`
     );
   }
-  const host = url.host.replace(/^([^.]+)-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil)\./i, '$1.$2.');
+  const host = url.host.replace(
+    /^([^.]+)-admin\.(okta|oktapreview|okta-emea|okta-gov|okta-mil)\./i,
+    '$1.$2.'
+  );
   return `${url.protocol}//${host}`;
 };
 
@@ -117,7 +120,13 @@ export const readOktaOptions = (options: Record<string, unknown> = {}): OktaOpti
   const d = DEFAULT_OKTA_OPTIONS;
   return {
     stagedUsers: staged,
-    fullSyncEveryHours: numberOption(options, 'fullSyncEveryHours', d.fullSyncEveryHours, 0, 24 * 365),
+    fullSyncEveryHours: numberOption(
+      options,
+      'fullSyncEveryHours',
+      d.fullSyncEveryHours,
+      0,
+      24 * 365
+    ),
     maxRetries: Math.floor(numberOption(options, 'maxRetries', d.maxRetries, 0, 20)),
     retryBaseDelayMs: numberOption(options, 'retryBaseDelayMs', d.retryBaseDelayMs, 0, 60_000),
     requestTimeoutMs: numberOption(options, 'requestTimeoutMs', d.requestTimeoutMs, 100, 600_000),

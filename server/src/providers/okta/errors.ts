@@ -83,7 +83,10 @@ export const toSyncError = (error: unknown, context: ErrorContext): Error => {
       );
     }
     if (status === 404) {
-      return new StopSyncError('okta-not-found', `${context.notFound ?? `Okta found nothing to ${context.action}`}${said}.`);
+      return new StopSyncError(
+        'okta-not-found',
+        `${context.notFound ?? `Okta found nothing to ${context.action}`}${said}.`
+      );
     }
     if (status === 429 || status >= 500) {
       return new TransientSyncError(

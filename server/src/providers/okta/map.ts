@@ -61,7 +61,8 @@ export const toDirectoryUser = (
     email: text(profile.email),
     firstName,
     lastName,
-    displayName: text(profile.displayName) ?? ([firstName, lastName].filter(Boolean).join(' ') || null),
+    displayName:
+      text(profile.displayName) ?? ([firstName, lastName].filter(Boolean).join(' ') || null),
     active: rule.active,
     managerExternalId: options.managerExternalId,
     groupExternalIds: options.groupExternalIds,

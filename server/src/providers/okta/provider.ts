@@ -22,9 +22,20 @@ import type {
   RemovedUser,
 } from '../types';
 import { createOktaClient } from './client';
-import { normalizeOrgUrl, readOktaOptions, type OktaConnection, type OktaOptions } from './connection';
+import {
+  normalizeOrgUrl,
+  readOktaOptions,
+  type OktaConnection,
+  type OktaOptions,
+} from './connection';
 import { toSyncError, type ErrorContext } from './errors';
-import { isOktaUserId, statusRule, toDirectoryGroup, toDirectoryUser, type EmbeddedGroup } from './map';
+import {
+  isOktaUserId,
+  statusRule,
+  toDirectoryGroup,
+  toDirectoryUser,
+  type EmbeddedGroup,
+} from './map';
 import { mapLimit, readPages } from './paging';
 import { OktaRequestExecutor } from './request-executor';
 import { readOktaState, type OktaState } from './state';
@@ -141,9 +152,12 @@ class OktaDirectory implements DirectoryProvider {
     const { orgUrl, appId, options } = this.open();
     this.completed = null;
     const saved = readOktaState(state);
-    if (!saved) throw new DeltaExpiredError('No usable Okta sync state was saved: a full sync is needed.');
+    if (!saved)
+      throw new DeltaExpiredError('No usable Okta sync state was saved: a full sync is needed.');
     if (saved.orgUrl !== orgUrl || saved.appId !== appId) {
-      throw new DeltaExpiredError('The Okta org URL or app changed since the last sync: a full sync is needed.');
+      throw new DeltaExpiredError(
+        'The Okta org URL or app changed since the last sync: a full sync is needed.'
+      );
     }
     const since = saved.since;
     const sinceMs = Date.parse(since);
@@ -228,7 +242,8 @@ class OktaDirectory implements DirectoryProvider {
 
     // People who left every selected group.
     const removed: RemovedUser[] = [];
-    for (const id of before) if (!now.has(id)) removed.push({ externalId: id, reason: 'out-of-scope' });
+    for (const id of before)
+      if (!now.has(id)) removed.push({ externalId: id, reason: 'out-of-scope' });
     for (const part of chunk(removed, CHANGES_PAGE)) yield { users: [], removed: part, groups: [] };
 
     this.completed = { scope, lastFullSyncAt: saved.lastFullSyncAt };
@@ -243,7 +258,9 @@ class OktaDirectory implements DirectoryProvider {
     let startedAt = executor.firstServerDate;
     if (!startedAt) {
       // No response carried a Date header: fall back to our clock, with a wider margin.
-      this.context.log.warn('Okta: no Date header seen; the incremental cursor uses the local clock.');
+      this.context.log.warn(
+        'Okta: no Date header seen; the incremental cursor uses the local clock.'
+      );
       startedAt = new Date(Date.now() - 300_000);
     }
     const state: OktaState = {
@@ -316,12 +333,18 @@ class OktaDirectory implements DirectoryProvider {
     const appId = this.requireAppId();
     const { client } = this.open();
     const context = this.errorContext(
-      "list the groups assigned to the app",
+      'list the groups assigned to the app',
       'okta.apps.read',
       `No Okta app has the ID ${appId}: copy the App ID from the app's page in the Okta Admin Console`
     );
     const pages = this.pages(
-      () => client.applicationApi.listApplicationGroupAssignments({ appId, q, limit: 200, expand: 'group' }),
+      () =>
+        client.applicationApi.listApplicationGroupAssignments({
+          appId,
+          q,
+          limit: 200,
+          expand: 'group',
+        }),
       "the app's groups",
       context
     );
@@ -339,7 +362,8 @@ class OktaDirectory implements DirectoryProvider {
   private async loadAppGroups(refresh = false): Promise<Map<string, AppGroup>> {
     if (this.appGroups && !refresh) return this.appGroups;
     const all = new Map<string, AppGroup>();
-    for await (const page of this.appGroupPages()) for (const appGroup of page) all.set(appGroup.id, appGroup);
+    for await (const page of this.appGroupPages())
+      for (const appGroup of page) all.set(appGroup.id, appGroup);
     this.appGroups = all;
     return all;
   }
@@ -372,7 +396,9 @@ class OktaDirectory implements DirectoryProvider {
       yield* pages;
     } catch (error) {
       if (error instanceof StopSyncError && error.code === 'okta-not-found') {
-        this.context.log.warn(`Okta: group ${groupId} was deleted during the run; it has no members.`);
+        this.context.log.warn(
+          `Okta: group ${groupId} was deleted during the run; it has no members.`
+        );
         return;
       }
       throw error;
@@ -448,7 +474,10 @@ class OktaDirectory implements DirectoryProvider {
   }
 
   /** Normalizes a page of users, applying the status rule and resolving managers. */
-  private async normalize(users: User[], groupsOf: (id: string) => string[]): Promise<DirectoryUser[]> {
+  private async normalize(
+    users: User[],
+    groupsOf: (id: string) => string[]
+  ): Promise<DirectoryUser[]> {
     const { options } = this.open();
     if (this.context.signal?.aborted) throw new CancelledError();
     for (const user of users) this.rememberLogin(user);
@@ -469,4 +498,3 @@ class OktaDirectory implements DirectoryProvider {
 /** The Okta directory source. */
 export const createOktaProvider: ProviderFactory<OktaConnection> = (settings, context) =>
   new OktaDirectory(settings, context);
-

@@ -281,7 +281,8 @@ export class OktaRequestExecutor extends RequestExecutor {
         );
       }
     }
-    if (state.pauseUntil > now) await sleep(Math.min(state.pauseUntil - now, MAX_WAIT_MS), this.options.signal);
+    if (state.pauseUntil > now)
+      await sleep(Math.min(state.pauseUntil - now, MAX_WAIT_MS), this.options.signal);
     // Counted down here so concurrent requests see each other; the next response corrects it.
     state.remaining -= 1;
   }
@@ -306,8 +307,10 @@ export class OktaRequestExecutor extends RequestExecutor {
     const json = parseJson(body);
     const error = typeof json?.error === 'string' ? json.error : `http_${status}`;
     const description =
-      typeof json?.error_description === 'string' ? json.error_description : body.toString('utf8').slice(0, 200);
-    const advice = TOKEN_ADVICE[error] ?? 'Check the app\'s settings in the Okta Admin Console.';
+      typeof json?.error_description === 'string'
+        ? json.error_description
+        : body.toString('utf8').slice(0, 200);
+    const advice = TOKEN_ADVICE[error] ?? "Check the app's settings in the Okta Admin Console.";
     return new StopSyncError(
       `okta-oauth-${error}`,
       `Okta refused the access token request (${error}: ${description}). ${advice}`

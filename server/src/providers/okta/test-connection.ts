@@ -4,7 +4,12 @@
  */
 import type { Client, Collection } from '@okta/okta-sdk-nodejs';
 import { SyncError } from '../../sync/errors';
-import type { ConnectionCheck, ConnectionResult, ProviderContext, ProviderSettings } from '../types';
+import type {
+  ConnectionCheck,
+  ConnectionResult,
+  ProviderContext,
+  ProviderSettings,
+} from '../types';
 import { createOktaClient, OKTA_SCOPES } from './client';
 import { normalizeOrgUrl, readOktaOptions, type OktaConnection } from './connection';
 import { toSyncError, type ErrorContext } from './errors';
@@ -31,7 +36,9 @@ export const testOktaConnection = async (
     if (failed) return { ok: false, message: failed.message, checks };
     return {
       ok: true,
-      message: warning ? `Connected, but ${warning.charAt(0).toLowerCase()}${warning.slice(1)}` : 'Connected to Okta.',
+      message: warning
+        ? `Connected, but ${warning.charAt(0).toLowerCase()}${warning.slice(1)}`
+        : 'Connected to Okta.',
       checks,
     };
   };
@@ -79,20 +86,37 @@ export const testOktaConnection = async (
     if (mode === 'oauth') {
       try {
         await client.oauth.getAccessToken();
-        add('Credentials', true, `The API Services app ${connection.clientId ?? ''} signed in with its key.`);
+        add(
+          'Credentials',
+          true,
+          `The API Services app ${connection.clientId ?? ''} signed in with its key.`
+        );
         add('Scopes', true, `${OKTA_SCOPES.join(', ')} are granted.`);
       } catch (error) {
         const { code, message } = messageOf(error, context_('get an access token', ''));
         if (code !== 'okta-oauth-invalid_scope') {
           add('Credentials', false, message);
-          skip(['Read users', 'Read groups', 'App', 'Assigned groups'], 'the credentials were refused.');
+          skip(
+            ['Read users', 'Read groups', 'App', 'Assigned groups'],
+            'the credentials were refused.'
+          );
           return finish();
         }
-        add('Credentials', true, `The API Services app ${connection.clientId ?? ''} signed in with its key.`);
+        add(
+          'Credentials',
+          true,
+          `The API Services app ${connection.clientId ?? ''} signed in with its key.`
+        );
         // Okta does not say which scope is missing: ask for each one alone.
         const granted: string[] = [];
         for (const scope of OKTA_SCOPES) {
-          const probe = createOktaClient({ orgUrl, connection, secrets, executor, scopes: [scope] });
+          const probe = createOktaClient({
+            orgUrl,
+            connection,
+            secrets,
+            executor,
+            scopes: [scope],
+          });
           try {
             await probe.oauth.getAccessToken();
             granted.push(scope);
@@ -128,7 +152,10 @@ export const testOktaConnection = async (
       const refused = ['okta-invalid-token', 'okta-tls', 'okta-host-not-found', 'okta-network'];
       if (mode === 'token' && refused.includes(code)) {
         add('Credentials', false, message);
-        skip(['Read users', 'Read groups', 'App', 'Assigned groups'], 'Okta could not be signed in to.');
+        skip(
+          ['Read users', 'Read groups', 'App', 'Assigned groups'],
+          'Okta could not be signed in to.'
+        );
         return finish();
       }
       if (mode === 'token') add('Credentials', true, 'Okta accepted the API token.');
@@ -139,28 +166,47 @@ export const testOktaConnection = async (
       await first(() => client.groupApi.listGroups({ limit: 1 }));
       add('Read groups', true, 'Groups and their members can be read (okta.groups.read).');
     } catch (error) {
-      add('Read groups', false, messageOf(error, context_('read groups', 'okta.groups.read')).message);
+      add(
+        'Read groups',
+        false,
+        messageOf(error, context_('read groups', 'okta.groups.read')).message
+      );
     }
 
     const appId = connection.appId?.trim();
     if (!appId) {
-      add('App', false, 'Enter the App ID: the groups assigned to that Okta app are the ones synced.');
+      add(
+        'App',
+        false,
+        'Enter the App ID: the groups assigned to that Okta app are the ones synced.'
+      );
       skip(['Assigned groups'], 'no App ID.');
       return finish();
     }
     try {
       const app = await client.applicationApi.getApplication({ appId });
-      add('App', true, `Found the app "${app.label ?? appId}" (${app.status ?? 'status unknown'}).`);
+      add(
+        'App',
+        true,
+        `Found the app "${app.label ?? appId}" (${app.status ?? 'status unknown'}).`
+      );
     } catch (error) {
       const notFound = `No Okta app has the ID ${appId}: copy it from the app's page in the Okta Admin Console (the 0oa... part of its address)`;
-      add('App', false, messageOf(error, context_('read the app', 'okta.apps.read', notFound)).message);
+      add(
+        'App',
+        false,
+        messageOf(error, context_('read the app', 'okta.apps.read', notFound)).message
+      );
       skip(['Assigned groups'], 'the app could not be read.');
       return finish();
     }
 
     try {
       const assigned = new Set<string>();
-      const collection = await client.applicationApi.listApplicationGroupAssignments({ appId, limit: 200 });
+      const collection = await client.applicationApi.listApplicationGroupAssignments({
+        appId,
+        limit: 200,
+      });
       for await (const page of readPages(collection, "the app's groups", context.signal)) {
         for (const assignment of page) if (assignment.id) assigned.add(assignment.id);
       }
@@ -183,7 +229,7 @@ export const testOktaConnection = async (
       add(
         'Assigned groups',
         false,
-        messageOf(error, context_("list the groups assigned to the app", 'okta.apps.read')).message
+        messageOf(error, context_('list the groups assigned to the app', 'okta.apps.read')).message
       );
     }
     return finish();
