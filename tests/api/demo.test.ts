@@ -1,0 +1,34 @@
+/**
+ * `npm run demo` boots the playground with DEMO_MODE=true: a ready admin and the demo CSV directory
+ * (1,000 people from the Media Library) synced at start.
+ */
+import { startApp, type TestApp } from '../helpers/strapi';
+
+describe('demo seed', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    process.env.DEMO_MODE = 'true';
+    process.env.DEMO_ADMIN_EMAIL = 'demo@example.com';
+    process.env.DEMO_ADMIN_PASSWORD = 'Demo-password-1';
+    app = await startApp();
+  });
+  afterAll(async () => {
+    delete process.env.DEMO_MODE;
+    await app?.stop();
+  });
+
+  it('creates the demo admin and syncs the 1,000 demo people with managers, roles and some disabled', async () => {
+    const login = await app
+      .http()
+      .post('/admin/login')
+      .send({ email: 'demo@example.com', password: 'Demo-password-1' });
+    expect(login.status).toBe(200);
+    const users = app.strapi.db.query('plugin::users-permissions.user');
+    expect(await users.count({})).toBe(1000);
+    expect(await users.count({ where: { blocked: true } })).toBeGreaterThan(0);
+    const withManager = await users.count({ where: { manager: { id: { $notNull: true } } } });
+    expect(withManager).toBe(999);
+    const editors = await users.count({ where: { role: { name: 'Intranet Editors' } } });
+    expect(editors).toBeGreaterThan(0);
+  });
+});
