@@ -128,6 +128,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: groups };
     },
 
+    /** What the panel needs to build its forms: directory types and the user attributes to map to. */
+    async meta(ctx: Ctx) {
+      const registry = getService('providers', { strapi });
+      const runner = getService('runner', { strapi });
+      ctx.body = {
+        data: {
+          types: registry.types().map((type) => {
+            const { secrets, requiredConnection, defaultMapping, usersByGroup } =
+              registry.get(type)!;
+            return { type, secrets, requiredConnection, defaultMapping, usersByGroup };
+          }),
+          userFields: {
+            'users-permissions': runner.targetFor('users-permissions', 'local').mappableFields(),
+          },
+        },
+      };
+    },
+
     async reset(ctx: Ctx) {
       ctx.body = { data: await directories().reset(idParam(ctx.params.id)) };
     },

@@ -1,11 +1,34 @@
 /** The directory types this plugin ships, with what the API needs to know of each. */
+import { createAzureProvider, isFullSyncDue, readOptions, type AzureConnection } from './azure';
 import { createCsvProvider } from './csv';
+import type { ProviderFactory } from './types';
 import type { ProviderDefinition } from './registry';
 
 const PROFILE_MAPPING = (names: [string, string][]) =>
   names.map(([source, target]) => ({ source, target }));
 
+/** Graph with the periodic full reconciliation its options ask for. */
+const azure: ProviderFactory<AzureConnection> = (settings, context) => {
+  const provider = createAzureProvider(settings, context);
+  const hours = readOptions(settings.options).fullSyncEveryHours;
+  return Object.assign(provider, {
+    fullSyncDue: (now: Date) => isFullSyncDue(settings.state, now, hours),
+  });
+};
+
 export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
+  azure: {
+    factory: azure as ProviderDefinition['factory'],
+    secrets: ['clientSecret'],
+    requiredConnection: ['tenantId', 'clientId'],
+    defaultMapping: PROFILE_MAPPING([
+      ['jobTitle', 'jobTitle'],
+      ['department', 'department'],
+      ['employeeId', 'employeeId'],
+      ['mobilePhone', 'phone'],
+    ]),
+    usersByGroup: true,
+  },
   csv: {
     factory: createCsvProvider as ProviderDefinition['factory'],
     secrets: ['password', 'defaultPassword'],

@@ -96,6 +96,8 @@ export interface DirectoryProvider {
    * sources with a delta API. Throws DeltaExpiredError when the source refuses the cursor.
    */
   changesSince?(state: ProviderState): AsyncIterable<DirectoryChanges>;
+  /** True when the periodic full reconciliation is due (the next run must not be a delta round). */
+  fullSyncDue?(now: Date): boolean;
   /**
    * The state to save after a successful run (after listUsers or changesSince was read to the end),
    * or null when the source keeps none.

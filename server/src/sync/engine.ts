@@ -454,7 +454,12 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   // --- Delta or full.
   const state = directory.state ?? {};
   let mode: 'full' | 'delta' = 'full';
-  if (!options.forceFull && provider.changesSince && Object.keys(state).length) {
+  if (
+    !options.forceFull &&
+    provider.changesSince &&
+    Object.keys(state).length &&
+    provider.fullSyncDue?.(new Date()) !== true
+  ) {
     try {
       mode = 'delta';
       await loadStoredGroups(strapi, directoryId, addGroup);

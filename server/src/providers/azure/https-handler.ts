@@ -1,8 +1,8 @@
 /**
- * The last link of the Graph client's middleware chain: sends the request with Node's `https` and a
- * provider-owned agent, instead of the global `fetch`. That is what lets a directory trust its own CA
- * certificate (a TLS-inspecting proxy) without touching the rest of the process, and gives each
- * request a timeout.
+ * The last link of the Graph client's middleware chain: sends the request with Node's `https`
+ * and a provider-owned agent, instead of the global `fetch`. That is what lets a directory trust
+ * its own CA certificate (a TLS-inspecting proxy) without touching the rest of the process, and
+ * gives each request a timeout.
  */
 import { request as httpsRequest, type Agent } from 'https';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
@@ -54,7 +54,7 @@ const networkError = (target: URL, error: NodeJS.ErrnoException) => {
   return new GraphNetworkError(`${target.host}: ${error.message} (${code})`, code);
 };
 
-/** Sends one HTTPS request and resolves with a WHATWG Response, or rejects with GraphNetworkError. */
+/** Sends one HTTPS request: a WHATWG Response, or a rejection with GraphNetworkError. */
 export const sendHttps = (
   url: string,
   init: {

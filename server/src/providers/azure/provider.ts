@@ -2,10 +2,10 @@
  * Microsoft Entra ID through Microsoft Graph: who is in scope (transitive members of the selected
  * groups), full runs and delta rounds.
  *
- * A full run enumerates through the delta endpoints themselves (`/groups/delta` with members, then
- * `/users/delta` with manager): one pass reads the whole directory and ends with the delta links for
- * the next round, so no change can slip between "the read" and "the token". Group nesting is resolved
- * in memory from the direct memberships, which costs no request per group.
+ * A full run enumerates through the delta endpoints themselves (`/groups/delta` with members,
+ * then `/users/delta` with manager): one pass reads the whole directory and ends with the delta
+ * links for the next round, so no change can slip between "the read" and "the token". Group
+ * nesting is resolved in memory from the direct memberships: no request per group.
  *
  * A delta round reads both delta links, then works out who moved in or out of scope from the member
  * changes of the groups in scope (selected groups and their nested groups), re-reading the scope's
@@ -165,7 +165,7 @@ export class AzureProvider implements DirectoryProvider {
     };
   }
 
-  /** The tenant's groups for the picker, optionally those whose name has a word starting with `search`. */
+  /** The tenant's groups for the picker; with `search`, those with a name word starting so. */
   async *listGroups(search?: string): AsyncIterable<DirectoryGroup[]> {
     const graph = this.graph();
     const term = (search ?? '').replace(/["\\]/g, ' ').trim();

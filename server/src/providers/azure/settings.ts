@@ -25,7 +25,7 @@ export type AzureOptions = {
   maxRetryAfterSeconds: number;
   /** Retries of one request after throttling, 5xx or network errors; default 5. */
   maxRetries: number;
-  /** A delta round older than this since the last full sync is replaced by a full one; default 24. */
+  /** Hours after a full sync when the next run must be full again (not delta); default 24. */
   fullSyncEveryHours: number;
   /** Per-request timeout in seconds; default 60. */
   requestTimeoutSeconds: number;
