@@ -25,6 +25,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.tsx?$': tsJest },
       testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts'],
+      setupFiles: ['<rootDir>/tests/helpers/env.ts'],
     },
   ],
 };

@@ -49,6 +49,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     config: {
       allowHttp: env.bool('USER_DIRECTORY_SYNC_ALLOW_HTTP', false),
       scheduler: { enabled: env.bool('USER_DIRECTORY_SYNC_SCHEDULER', true) },
+      leaseSeconds: env.int('USER_DIRECTORY_SYNC_LEASE_SECONDS', 120),
     },
   },
 });

@@ -1,6 +1,7 @@
 /** The directory types this plugin ships, with what the API needs to know of each. */
 import { createAzureProvider, isFullSyncDue, readOptions, type AzureConnection } from './azure';
 import { createCsvProvider } from './csv';
+import { createOktaProvider } from './okta';
 import type { ProviderFactory } from './types';
 import type { ProviderDefinition } from './registry';
 
@@ -25,6 +26,18 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['jobTitle', 'jobTitle'],
       ['department', 'department'],
       ['employeeId', 'employeeId'],
+      ['mobilePhone', 'phone'],
+    ]),
+    usersByGroup: true,
+  },
+  okta: {
+    factory: createOktaProvider as ProviderDefinition['factory'],
+    secrets: ['apiToken', 'privateKey'],
+    requiredConnection: ['orgUrl', 'authMode'],
+    defaultMapping: PROFILE_MAPPING([
+      ['title', 'jobTitle'],
+      ['department', 'department'],
+      ['employeeNumber', 'employeeId'],
       ['mobilePhone', 'phone'],
     ]),
     usersByGroup: true,

@@ -349,7 +349,10 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       await findRow(id);
       const row = await strapi.db
         .query(UID.directory)
-        .update({ where: { id }, data: { lastRunAt: null, nextRunAt: new Date() } });
+        .update({
+          where: { id },
+          data: { lastRunAt: null, nextRunAt: new Date(), resetRequested: true },
+        });
       return serialize(row as DirectoryRow);
     },
 

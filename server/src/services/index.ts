@@ -3,6 +3,7 @@ import { createAuditService } from './audit';
 import { createDirectoriesService } from './directories';
 import { createMediaService } from './media';
 import { createRunnerService } from './runner';
+import { createSchedulerService } from './scheduler';
 import { createSecretsService } from './secrets';
 import { createProviderRegistry } from '../providers/registry';
 
@@ -12,6 +13,7 @@ export default {
   directories: createDirectoriesService,
   media: createMediaService,
   runner: createRunnerService,
+  scheduler: createSchedulerService,
   secrets: createSecretsService,
   providers: () => createProviderRegistry(),
 };

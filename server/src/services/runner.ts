@@ -9,7 +9,6 @@ import { ADMIN_USER_UID, UID, type SyncRunTrigger } from '../constants';
 import { runSync } from '../sync/engine';
 import { describeError } from '../sync/errors';
 import { createLease } from '../sync/lease';
-import { nextRunAfter } from '../sync/schedule';
 import { createUsersPermissionsTarget } from '../sync/target/users-permissions';
 import type { SyncTarget } from '../sync/target/types';
 import { getConfig, getService } from '../utils/get-service';
@@ -147,7 +146,6 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           where: { id: directoryId },
           data: {
             lastRunAt: now,
-            nextRunAt: nextRunAfter(directory.schedule, now),
             ...(outcome.state ? { state: outcome.state } : {}),
             ...(outcome.mode === 'full' ? { lastFullSyncAt: now } : {}),
           },
@@ -258,10 +256,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
             },
           },
         });
-        await strapi.db
-          .connection(strapi.db.metadata.get(UID.directory).tableName)
-          .where('id', directoryId)
-          .update({ lease_owner: null, lease_expires_at: null, lease_run_id: null });
+        await lease().clear(directoryId, runId);
       }
     },
 

@@ -51,6 +51,15 @@ export const createLease = (strapi: Core.Strapi, owner: string, seconds: number)
         .where({ id: directoryId, [c.owner]: owner, [c.run]: runId })
         .update({ [c.owner]: null, [c.expires]: null, [c.run]: null });
     },
+    /** Frees an expired lease (its holder died), unless someone took it over meanwhile. */
+    async clear(directoryId: number, runId: number) {
+      const c = columns();
+      await strapi.db
+        .connection(directories().table)
+        .where({ id: directoryId, [c.run]: runId })
+        .andWhere(c.expires, '<', new Date())
+        .update({ [c.owner]: null, [c.expires]: null, [c.run]: null });
+    },
     /** Runs whose lease expired while they were still marked running (their instance died). */
     async expiredRuns(): Promise<{ directoryId: number; runId: number }[]> {
       const c = columns();

@@ -38,7 +38,7 @@ import {
 } from './map';
 import { mapLimit, readPages } from './paging';
 import { OktaRequestExecutor } from './request-executor';
-import { readOktaState, type OktaState } from './state';
+import { isFullSyncDue, readOktaState, type OktaState } from './state';
 import { testOktaConnection } from './test-connection';
 
 /** A group assigned to the app. */
@@ -79,6 +79,8 @@ class OktaDirectory implements DirectoryProvider {
   /** lower-cased login -> user id (null: no such user), for managerId values holding a login. */
   private readonly logins = new Map<string, string | null>();
   private completed: Completed | null = null;
+  /** The newest `lastUpdated` read (ms), a fallback clock when no Date header came back. */
+  private newestUpdate = 0;
 
   constructor(
     private readonly settings: ProviderSettings<OktaConnection>,
@@ -122,7 +124,7 @@ class OktaDirectory implements DirectoryProvider {
     const selected = this.selectedGroups(await this.loadAppGroups());
     const seen = new Set<string>();
     const scope: Record<string, string[]> = {};
-    let batch: DirectoryUser[] = [];
+    const batch: DirectoryUser[] = [];
     for (const groupId of selected) {
       const ids: string[] = [];
       for await (const page of this.memberPages(groupId)) {
@@ -141,7 +143,6 @@ class OktaDirectory implements DirectoryProvider {
       scope[groupId] = ids;
     }
     if (batch.length > 0) yield batch;
-    batch = [];
     this.completed = { scope, lastFullSyncAt: null };
     this.context.log.info(
       `Okta: read ${seen.size} users in scope from ${selected.length} selected group(s).`
@@ -152,8 +153,9 @@ class OktaDirectory implements DirectoryProvider {
     const { orgUrl, appId, options } = this.open();
     this.completed = null;
     const saved = readOktaState(state);
-    if (!saved)
+    if (!saved) {
       throw new DeltaExpiredError('No usable Okta sync state was saved: a full sync is needed.');
+    }
     if (saved.orgUrl !== orgUrl || saved.appId !== appId) {
       throw new DeltaExpiredError(
         'The Okta org URL or app changed since the last sync: a full sync is needed.'
@@ -242,8 +244,9 @@ class OktaDirectory implements DirectoryProvider {
 
     // People who left every selected group.
     const removed: RemovedUser[] = [];
-    for (const id of before)
+    for (const id of before) {
       if (!now.has(id)) removed.push({ externalId: id, reason: 'out-of-scope' });
+    }
     for (const part of chunk(removed, CHANGES_PAGE)) yield { users: [], removed: part, groups: [] };
 
     this.completed = { scope, lastFullSyncAt: saved.lastFullSyncAt };
@@ -252,12 +255,27 @@ class OktaDirectory implements DirectoryProvider {
     );
   }
 
+  /** A full sync is due when the saved state is missing, old, or from another org or app. */
+  fullSyncDue(now: Date): boolean {
+    const saved = readOktaState(this.settings.state);
+    try {
+      const { orgUrl, appId, options } = this.open();
+      if (!saved || saved.orgUrl !== orgUrl || saved.appId !== appId) return true;
+      return isFullSyncDue(saved, now, options.fullSyncEveryHours);
+    } catch {
+      // Bad settings: the full run reports them.
+      return true;
+    }
+  }
+
   nextState(): ProviderState | null {
     if (!this.completed || !this.session) return null;
     const { orgUrl, appId, options, executor } = this.session;
+    // Okta's clock: the Date of the run's first response; else the newest change read; the
+    // local clock only as a last resort, with a wider margin.
     let startedAt = executor.firstServerDate;
+    if (!startedAt && this.newestUpdate > 0) startedAt = new Date(this.newestUpdate);
     if (!startedAt) {
-      // No response carried a Date header: fall back to our clock, with a wider margin.
       this.context.log.warn(
         'Okta: no Date header seen; the incremental cursor uses the local clock.'
       );
@@ -362,8 +380,9 @@ class OktaDirectory implements DirectoryProvider {
   private async loadAppGroups(refresh = false): Promise<Map<string, AppGroup>> {
     if (this.appGroups && !refresh) return this.appGroups;
     const all = new Map<string, AppGroup>();
-    for await (const page of this.appGroupPages())
+    for await (const page of this.appGroupPages()) {
       for (const appGroup of page) all.set(appGroup.id, appGroup);
+    }
     this.appGroups = all;
     return all;
   }
@@ -480,7 +499,11 @@ class OktaDirectory implements DirectoryProvider {
   ): Promise<DirectoryUser[]> {
     const { options } = this.open();
     if (this.context.signal?.aborted) throw new CancelledError();
-    for (const user of users) this.rememberLogin(user);
+    for (const user of users) {
+      this.rememberLogin(user);
+      const updated = user.lastUpdated ? new Date(user.lastUpdated).getTime() : 0;
+      if (updated > this.newestUpdate) this.newestUpdate = updated;
+    }
     const result: DirectoryUser[] = [];
     for (const user of users) {
       if (!user.id || !statusRule(user.status, options.stagedUsers)) continue;

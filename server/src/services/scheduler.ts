@@ -1,0 +1,84 @@
+/**
+ * The scheduler: one node-cron ticker a minute starts each enabled directory whose next run time has
+ * come. Several instances may tick at once: a due time is claimed with a conditional UPDATE (only one
+ * instance moves `next_run_at` forward), and the run itself takes the directory's lease.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { nextRunAfter } from '../sync/schedule';
+import { tableInfo } from '../sync/target/sql';
+import { getConfig, getService } from '../utils/get-service';
+import { RunInProgressError } from './runner';
+
+export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
+  let task: ScheduledTask | null = null;
+
+  /** Moves a due directory's next run forward; true for the one instance that wins the due time. */
+  const claim = async (id: number, dueValue: unknown, schedule: string, now: Date) => {
+    const t = tableInfo(strapi, UID.directory);
+    const next = nextRunAfter(schedule, now);
+    const updated = await strapi.db
+      .connection(t.table)
+      .where('id', id)
+      .andWhere(t.column('nextRunAt'), dueValue as Date)
+      .update({ [t.column('nextRunAt')]: next, [t.column('resetRequested')]: false });
+    return updated === 1;
+  };
+
+  return {
+    /** One pass: start every due directory (returns the run ids started by this instance). */
+    async tick(now = new Date()): Promise<number[]> {
+      const runner = getService('runner', { strapi });
+      await runner.recoverExpired();
+      const t = tableInfo(strapi, UID.directory);
+      const enabled: Record<string, unknown>[] = await strapi.db
+        .connection(t.table)
+        .select('id', t.column('schedule'), t.column('nextRunAt'), t.column('resetRequested'))
+        .where(t.column('enabled'), true)
+        .whereNotNull(t.column('nextRunAt'));
+      // Compared in JS: the stored form of a datetime differs between SQLite and PostgreSQL.
+      const due = enabled.filter(
+        (row) => new Date(row[t.column('nextRunAt')] as string).getTime() <= now.getTime()
+      );
+      const started: number[] = [];
+      for (const row of due) {
+        const id = Number(row.id);
+        const schedule = String(row[t.column('schedule')] ?? '0 * * * *');
+        if (!(await claim(id, row[t.column('nextRunAt')], schedule, now))) continue;
+        const trigger = row[t.column('resetRequested')] ? 'reset' : 'schedule';
+        try {
+          const run = await runner.start(id, { trigger, actor: 'system' });
+          started.push(run.id);
+        } catch (error) {
+          if (!(error instanceof RunInProgressError)) {
+            strapi.log.error(
+              `[user-directory-sync] could not start directory ${id}: ${(error as Error).message}`
+            );
+          }
+        }
+      }
+      return started;
+    },
+
+    /** Starts the ticker (bootstrap), unless the plugin config turns it off. */
+    start() {
+      if (task || !getConfig(strapi).scheduler.enabled) return;
+      task = cron.schedule('* * * * *', () => this.tick().then(() => undefined), {
+        name: 'user-directory-sync',
+        noOverlap: true,
+      });
+    },
+
+    /** Stops the ticker (destroy). */
+    async stop() {
+      if (!task) return;
+      await task.destroy();
+      task = null;
+    },
+
+    isRunning: () => task !== null,
+  };
+};
+
+export type SchedulerService = ReturnType<typeof createSchedulerService>;

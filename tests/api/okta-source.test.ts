@@ -1,0 +1,90 @@
+/**
+ * The Okta source end to end on a real Strapi: @okta/okta-sdk-nodejs against the fake Okta org.
+ */
+import { startOktaFake, type OktaFake } from '../fakes/okta';
+import { startApp, type TestApp } from '../helpers/strapi';
+
+const USER_UID = 'plugin::users-permissions.user';
+const MINUTE = 60_000;
+
+describe('Okta source', () => {
+  let app: TestApp;
+  let fake: OktaFake;
+  const auth = () => ({ Authorization: `Bearer ${app.token}` });
+  const api = {
+    get: (p: string) => app.http().get(`/user-directory-sync${p}`).set(auth()),
+    post: (p: string, body?: object) =>
+      app.http().post(`/user-directory-sync${p}`).set(auth()).send(body),
+  };
+  const run = async (id: number) => {
+    const started = await api.post(`/directories/${id}/runs`);
+    expect(started.status).toBe(202);
+    await app.strapi.plugin('user-directory-sync').service('runner').wait(started.body.data.id);
+    return (await api.get(`/runs/${started.body.data.id}`)).body.data;
+  };
+
+  beforeAll(async () => {
+    fake = await startOktaFake({ users: 2000, seed: 5 });
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it('syncs the members of 20 app-assigned groups, then an incremental run picks up exactly the changes', async () => {
+    const assigned = fake.store
+      .appAssignments()
+      .slice(0, 20)
+      .map((assignment) => fake.store.groups[assignment.groupPos]);
+    expect(assigned).toHaveLength(20);
+    const res = await api.post('/directories', {
+      name: 'Okta',
+      type: 'okta',
+      connection: { orgUrl: `${fake.url}/`, authMode: 'token', appId: fake.appId },
+      secrets: { apiToken: fake.apiToken },
+      userGroups: assigned.map((group) => group.id),
+    });
+    expect(res.status).toBe(201);
+    const id = res.body.data.id as number;
+
+    const offered = await api.get(`/directories/${id}/groups`);
+    expect(offered.body.data.length).toBe(fake.store.appAssignments().length);
+
+    // Who is in scope, read from the fake's own store: members of the selected groups, not STAGED/PROVISIONED.
+    const positions = new Set(assigned.map((group) => group.pos));
+    const members = fake.store.users.filter(
+      (user) => !user.deleted && [...user.groups].some((pos) => positions.has(pos))
+    );
+    const inScope = members.filter((user) => !['STAGED', 'PROVISIONED'].includes(user.status));
+    const inactive = inScope.filter((user) => ['SUSPENDED', 'DEPROVISIONED'].includes(user.status));
+
+    const first = await run(id);
+    expect(first.status).toBe('succeeded');
+    expect(first.counts.created + first.counts.skipped).toBe(inScope.length);
+    expect(first.counts.created).toBeGreaterThan(inScope.length * 0.95);
+    expect(await app.strapi.db.query(USER_UID).count({ where: { blocked: true } })).toBe(
+      inactive.filter((user) => user.profile.email).length
+    );
+
+    const active = inScope.filter((user) => user.status === 'ACTIVE');
+    const [suspended, deactivated, edited] = active;
+    const outsider = fake.store.users.find(
+      (user) => user.status === 'ACTIVE' && ![...user.groups].some((pos) => positions.has(pos))
+    )!;
+    fake.advanceClock(5 * MINUTE);
+    fake.store.suspend(suspended.id);
+    fake.store.deactivate(deactivated.id);
+    fake.store.updateProfile(edited.id, { title: 'Chief Intranet Gardener' });
+    fake.store.addMember(assigned[0].id, outsider.id);
+    fake.advanceClock(5 * MINUTE);
+
+    const second = await run(id);
+    expect(second).toMatchObject({ status: 'succeeded', mode: 'delta' });
+    expect(second.counts).toMatchObject({ created: 1, updated: 1, disabled: 2, enabled: 0 });
+    const [row] = await app.strapi.db
+      .query(USER_UID)
+      .findMany({ where: { username: edited.profile.login } });
+    expect(row.jobTitle).toBe('Chief Intranet Gardener');
+  });
+});
