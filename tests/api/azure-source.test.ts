@@ -111,11 +111,9 @@ describe('Azure AD source', () => {
     });
     expect(row.manager).not.toBeNull();
     expect(
-      await app.strapi.db
-        .query(USER_UID)
-        .count({
-          where: { blocked: true, username: { $in: withMail.map((u) => u.userPrincipalName) } },
-        })
+      await app.strapi.db.query(USER_UID).count({
+        where: { blocked: true, username: { $in: withMail.map((u) => u.userPrincipalName) } },
+      })
     ).toBe(disabledInDirectory);
 
     const quiet = await run(id);

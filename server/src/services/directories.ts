@@ -347,12 +347,10 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
     /** Makes the directory due on the next scheduler tick. */
     async reset(id: number) {
       await findRow(id);
-      const row = await strapi.db
-        .query(UID.directory)
-        .update({
-          where: { id },
-          data: { lastRunAt: null, nextRunAt: new Date(), resetRequested: true },
-        });
+      const row = await strapi.db.query(UID.directory).update({
+        where: { id },
+        data: { lastRunAt: null, nextRunAt: new Date(), resetRequested: true },
+      });
       return serialize(row as DirectoryRow);
     },
 
