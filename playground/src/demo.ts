@@ -65,6 +65,7 @@ export const seedDemoDirectory = async (strapi: Core.Strapi) => {
       },
       secrets: { defaultPassword: 'Welcome-to-the-demo-1' },
       groupSync: { mode: 'regex', pattern: '^Intranet|^Managers$' },
+      options: { orgChart: true },
     });
     id = directory.id as number;
     strapi.log.info(

@@ -31,4 +31,25 @@ describe('demo seed', () => {
     const editors = await users.count({ where: { role: { name: 'Intranet Editors' } } });
     expect(editors).toBeGreaterThan(0);
   });
+
+  it('serves the demo organisation as an org chart, once the public role is allowed', async () => {
+    expect((await app.http().get('/api/user-directory-sync/org-chart')).status).toBe(403);
+    const publicRole = await app.strapi.db
+      .query('plugin::users-permissions.role')
+      .findOne({ where: { type: 'public' } });
+    await app.strapi.db.query('plugin::users-permissions.permission').create({
+      data: { action: 'plugin::user-directory-sync.org-chart.index', role: publicRole.id },
+    });
+    const res = await app.http().get('/api/user-directory-sync/org-chart?depth=1');
+    expect(res.status).toBe(200);
+    const [ceo] = res.body.data;
+    expect(ceo).toMatchObject({
+      name: 'Ada Becker',
+      jobTitle: 'Chief Executive Officer',
+      managerId: null,
+    });
+    expect(ceo.reports.length).toBeGreaterThan(0);
+    expect(ceo.reports[0]).toMatchObject({ managerId: ceo.id, reports: [] });
+    expect(ceo).not.toHaveProperty('email');
+  });
 });

@@ -42,4 +42,12 @@ const admin = {
   ],
 };
 
-export default { admin };
+/** Content API: the read-only org chart, guarded by users-permissions like any content route. */
+const contentApi = {
+  type: 'content-api',
+  routes: [
+    { method: 'GET', path: '/org-chart', handler: 'org-chart.index', config: { policies: [] } },
+  ],
+};
+
+export default { admin, 'content-api': contentApi };

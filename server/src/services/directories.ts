@@ -41,6 +41,17 @@ export type DirectoryRow = {
   lastFullSyncAt: string | Date | null;
 };
 
+/** Settings whose change needs a full run (a delta round only reads what changed in the source). */
+const RESYNC_FIELDS = [
+  'connection',
+  'userGroups',
+  'groupSync',
+  'mapping',
+  'target',
+  'loginProvider',
+  'options',
+];
+
 export const DEFAULT_SAFETY = {
   maxDisablePercent: 20,
   licenceLimit: null,
@@ -324,6 +335,8 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
           existing.secrets,
           body.secrets as Record<string, string | null>
         );
+      // What is synced changed: forget the delta state so the next run reads (and re-plans) everyone.
+      if (RESYNC_FIELDS.some((field) => body[field] !== undefined)) data.state = {};
       if (body.schedule !== undefined)
         data.nextRunAt = nextRunAfter(body.schedule as string, new Date());
       const row = await strapi.db.query(UID.directory).update({ where: { id }, data });

@@ -2,6 +2,7 @@ import { createAdoptionService } from './adoption';
 import { createAuditService } from './audit';
 import { createDirectoriesService } from './directories';
 import { createMediaService } from './media';
+import { createOrgChartService } from './org-chart';
 import { createRunnerService } from './runner';
 import { createSchedulerService } from './scheduler';
 import { createSecretsService } from './secrets';
@@ -12,6 +13,7 @@ export default {
   audit: createAuditService,
   directories: createDirectoriesService,
   media: createMediaService,
+  'org-chart': createOrgChartService,
   runner: createRunnerService,
   scheduler: createSchedulerService,
   secrets: createSecretsService,

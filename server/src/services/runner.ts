@@ -5,10 +5,11 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { ADMIN_USER_UID, UID, type SyncRunTrigger } from '../constants';
+import { UID, type SyncRunTrigger } from '../constants';
 import { runSync } from '../sync/engine';
 import { describeError } from '../sync/errors';
 import { createLease } from '../sync/lease';
+import { createAdminTarget } from '../sync/target/admin';
 import { createUsersPermissionsTarget } from '../sync/target/users-permissions';
 import type { SyncTarget } from '../sync/target/types';
 import { getConfig, getService } from '../utils/get-service';
@@ -67,12 +68,18 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const lease = () => createLease(strapi, owner, getConfig(strapi).leaseSeconds);
   const runs = () => strapi.db.query(UID.syncRun);
 
-  const targetFor = (target: string, loginProvider: string): SyncTarget => {
-    if (target === 'admin') {
-      throw new Error(`The '${ADMIN_USER_UID}' target is not available yet.`);
-    }
-    return createUsersPermissionsTarget(strapi, loginProvider);
-  };
+  /** The target a directory writes: users-permissions users, or admin users. */
+  const targetFor = (
+    target: string,
+    loginProvider: string,
+    options: Record<string, unknown> = {}
+  ): SyncTarget =>
+    target === 'admin'
+      ? createAdminTarget(
+          strapi,
+          typeof options.adminDefaultRole === 'string' ? options.adminDefaultRole : 'strapi-editor'
+        )
+      : createUsersPermissionsTarget(strapi, loginProvider);
 
   const finish = async (runId: number, data: Record<string, unknown>) => {
     await runs().update({
@@ -116,7 +123,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         strapi,
         directory,
         provider,
-        target: targetFor(directory.target, directory.loginProvider),
+        target: targetFor(directory.target, directory.loginProvider, directory.options ?? {}),
         runId,
         dryRun: !!options.dryRun,
         confirm: !!options.confirm,

@@ -52,9 +52,20 @@ export type IdentityUpdate = {
   hash: string;
   state: 'active' | 'disabled';
   passwordDigest: string | null;
+  /** Attributes the target has no column for. */
+  profile: Record<string, string | null> | null;
 };
 
 const BCRYPT_ROUNDS = 10;
+
+/** What an identity link keeps besides the hash: the source password's digest, extra attributes. */
+const profileOf = (update: IdentityUpdate) =>
+  update.passwordDigest || update.profile
+    ? {
+        ...(update.passwordDigest ? { passwordDigest: update.passwordDigest } : {}),
+        ...(update.profile ? { attributes: update.profile } : {}),
+      }
+    : null;
 
 export const createApplier = (options: ApplierOptions) => {
   const { strapi, target, directoryId, runId, dryRun, actor } = options;
@@ -109,7 +120,7 @@ export const createApplier = (options: ApplierOptions) => {
           hash: update.hash,
           state: update.state,
           lastSeenAt: now(),
-          profile: update.passwordDigest ? { passwordDigest: update.passwordDigest } : null,
+          profile: profileOf(update),
         })),
       });
     }
@@ -123,13 +134,7 @@ export const createApplier = (options: ApplierOptions) => {
           [identityTable.column('hash')]: update.hash,
           [identityTable.column('state')]: update.state,
           [identityTable.column('lastSeenAt')]: now(),
-          ...(update.passwordDigest
-            ? {
-                [identityTable.column('profile')]: JSON.stringify({
-                  passwordDigest: update.passwordDigest,
-                }),
-              }
-            : {}),
+          [identityTable.column('profile')]: JSON.stringify(profileOf(update)),
         },
       }))
     );
@@ -251,6 +256,10 @@ export const createApplier = (options: ApplierOptions) => {
       });
       await target.updateUsers(trx, rowChanges);
       for (const entry of changes) identities.push(identityUpdate(entry.user, entry.targetId));
+      for (const entry of entries) {
+        if (entry.action === 'unchanged' && entry.refresh)
+          identities.push(identityUpdate(entry.user, entry.targetId));
+      }
       await saveIdentities(trx, identities);
     });
     await options.record(auditEntries);
@@ -265,6 +274,7 @@ export const createApplier = (options: ApplierOptions) => {
     hash: user.hash,
     state: user.blocked ? 'disabled' : 'active',
     passwordDigest: user.passwordDigest,
+    profile: user.profile ?? null,
   });
 
   /** Identity row ids by externalId, given by the runner for the users of the current page. */

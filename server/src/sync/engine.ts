@@ -84,6 +84,7 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   const safety = { ...DEFAULT_SAFETY, ...(directory.safety ?? {}) };
   const groupSync = directory.groupSync ?? DEFAULT_GROUP_SYNC;
   const mapping: MappingRow[] = directory.mapping ?? [];
+  const targetFields = new Set(target.mappableFields());
   const fieldNames = [
     ...new Set([
       'username',
@@ -93,7 +94,7 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
       'displayName',
       ...mapping.map((row) => row.target),
     ]),
-  ];
+  ].filter((name) => targetFields.has(name));
   const applier = createApplier({
     strapi,
     target,
@@ -244,7 +245,7 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
     await target.findRolesByName((groupSync.roles ?? []).map((row) => row.role))
   ).flatMap((role) =>
     (groupSync.roles ?? [])
-      .filter((row) => row.role === role.name)
+      .filter((row) => row.role === role.name || row.role === role.code)
       .map((row) => ({ group: row.group, roleId: role.id }))
   );
   const defaultRoles = await target.defaultRoleIds();
@@ -305,8 +306,12 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
         ...new Set([...mapped.user.groupExternalIds, ...(memberships.get(user.externalId) ?? [])]),
       ];
       const roleIds = pickRoles(groupIds, mappedRoles, groups, target.singleRole);
+      const { fields, profile } = splitFields(mapped.user.fields, targetFields);
+      if (!target.hasManager) profile.managerExternalId = mapped.user.managerExternalId;
       const withRoles = {
         ...mapped.user,
+        fields,
+        profile: Object.keys(profile).length ? profile : undefined,
         roleIds: roleIds.length ? roleIds : defaultRoles,
         hash: '',
       };
@@ -316,6 +321,7 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
           withRoles.blocked,
           withRoles.roleIds,
           withRoles.managerExternalId,
+          withRoles.profile ?? null,
         ])
       );
       planned.push(withRoles);
@@ -336,7 +342,20 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
       managedRoleIds: managedRoleIds(),
       singleRole: target.singleRole,
     };
-    for (const entry of planPage(planned, { identities, current, localMatches, policy })) {
+    const pagePlan = planPage(planned, { identities, current, localMatches, policy });
+    const refusals = await screen(
+      pagePlan.flatMap((entry) => (entry.action === 'disable' ? [entry.targetId] : []))
+    );
+    for (const entry of pagePlan) {
+      if (entry.action === 'disable' && refusals.has(entry.targetId)) {
+        entries.push({
+          action: 'skip',
+          externalId: entry.user.externalId,
+          subject: entry.user.subject,
+          reason: refusals.get(entry.targetId) as string,
+        });
+        continue;
+      }
       if (entry.action === 'create' && !entry.user.blocked) {
         if (licenceLeft <= 0) {
           notCreated.push(entry.user.subject);
@@ -399,14 +418,36 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
     );
   };
 
-  const applyLeavers = async (leavers: LeaverEntry[]) => {
-    if (!leavers.length) return;
+  /** Disables the target refuses (admin users: the acting admin, the last super admin). */
+  const screen = async (ids: number[]) =>
+    ids.length && target.screenDisables
+      ? target.screenDisables(ids, options.actor)
+      : new Map<number, string>();
+
+  const applyLeavers = async (candidates: LeaverEntry[]) => {
+    if (!candidates.length) return;
     const usernames = await usernamesOf(
       strapi,
       target,
-      leavers.map((leaver) => leaver.targetId)
+      candidates.map((leaver) => leaver.targetId)
     );
-    for (const leaver of leavers) leaver.subject = usernames.get(leaver.targetId) ?? leaver.subject;
+    for (const leaver of candidates)
+      leaver.subject = usernames.get(leaver.targetId) ?? leaver.subject;
+    const refusals = await screen(candidates.map((leaver) => leaver.targetId));
+    const leavers = candidates.filter((leaver) => !refusals.has(leaver.targetId));
+    if (refusals.size) {
+      await options.record(
+        candidates
+          .filter((leaver) => refusals.has(leaver.targetId))
+          .map((leaver) =>
+            applier.audit('user.skip', leaver.subject, {
+              externalId: leaver.externalId,
+              reason: refusals.get(leaver.targetId),
+            })
+          )
+      );
+    }
+    if (!leavers.length) return;
     const rowIds = await identityRowIds(
       strapi,
       directoryId,
@@ -559,7 +600,7 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
     }
   }
   checkCancel();
-  await applyManagers();
+  if (target.hasManager) await applyManagers();
   if (notCreated.length && status === 'succeeded') {
     status = 'stopped-licence-limit';
     message = `The licence limit of ${safety.licenceLimit} active users was reached: ${notCreated.length} users were not created (${notCreated.slice(0, 10).join(', ')}${notCreated.length > 10 ? ', ...' : ''}).`;
@@ -569,6 +610,15 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   );
   await options.progress('done', done, done);
   return { status, counts, mode, message, state: provider.nextState?.() ?? null };
+};
+
+/** Splits mapped fields into the target's columns and the rest (kept on the identity link). */
+const splitFields = (all: Record<string, string | null>, targetFields: ReadonlySet<string>) => {
+  const fields: Record<string, string | null> = {};
+  const profile: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(all))
+    (targetFields.has(name) ? fields : profile)[name] = value;
+  return { fields, profile };
 };
 
 /** Roles the sync created whose group now has another name. */

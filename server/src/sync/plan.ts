@@ -30,8 +30,15 @@ export type LocalMatch = { id: number; username: string; email: string | null };
 
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
-/** The user a wanted record resolves to, with the role it should hold. */
-export type PlannedUser = WantedUser & { roleIds: number[]; hash: string };
+/**
+ * The user a wanted record resolves to: the roles it should hold, a hash of all of it, and the
+ * attributes the target has no column for (kept on the identity link).
+ */
+export type PlannedUser = WantedUser & {
+  roleIds: number[];
+  hash: string;
+  profile?: Record<string, string | null>;
+};
 
 export type PlanEntry =
   | { action: 'create'; user: PlannedUser; reason: 'new' | 'recreated'; setPassword: boolean }
@@ -42,7 +49,13 @@ export type PlanEntry =
       changes: FieldChanges;
       setPassword: boolean;
     }
-  | { action: 'unchanged'; user: PlannedUser; targetId: number }
+  | {
+      action: 'unchanged';
+      user: PlannedUser;
+      targetId: number;
+      /** The row is as wanted but the link's hash is not (e.g. a profile-only change). */
+      refresh: boolean;
+    }
   | { action: 'conflict'; user: PlannedUser; targetId: number; reason: string }
   | { action: 'skip'; externalId: string | null; subject: string; reason: string };
 
@@ -135,7 +148,7 @@ export const planPage = (users: PlannedUser[], context: PageContext): PlanEntry[
 
     const changes = diffUser(row, user, context.policy);
     if (!Object.keys(changes).length && !passwordChanged) {
-      return { action: 'unchanged', user, targetId: row.id };
+      return { action: 'unchanged', user, targetId: row.id, refresh: identity?.hash !== user.hash };
     }
     const action = changes.blocked ? (user.blocked ? 'disable' : 'enable') : 'update';
     return { action, user, targetId: row.id, changes, setPassword: passwordChanged };

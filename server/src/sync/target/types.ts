@@ -22,7 +22,11 @@ export type UserRowChange = {
 };
 
 /** A role the sync keeps for a directory group. */
-export type TargetRole = { id: number; name: string };
+export type TargetRole = {
+  id: number;
+  name: string;
+  /** role code / type, where the target has one */ code?: string;
+};
 
 /**
  * Where synced people are written: the users-permissions user (default) or the admin user.
@@ -35,6 +39,8 @@ export interface SyncTarget {
   readonly singleRole: boolean;
   /** The `provider` given to synced users, or null where the target has none. */
   readonly loginProvider: string | null;
+  /** Whether users have a `manager` relation (admin users keep the manager on the identity). */
+  readonly hasManager: boolean;
   /** The scalar attributes a mapping may write. */
   mappableFields(): string[];
   /** Current rows by id (fields of `fieldNames`, blocked, roles, provider). */
@@ -63,4 +69,11 @@ export interface SyncTarget {
   findRolesByName(names: string[]): Promise<TargetRole[]>;
   /** Whether these role ids still exist. */
   existingRoleIds(ids: number[]): Promise<Set<number>>;
+  /** Ids of the users holding a role. */
+  usersWithRole(roleId: number): Promise<number[]>;
+  /**
+   * Which of these users may be disabled; the others are refused with a reason (admin users: never
+   * the admin running the sync, never the last active super admin).
+   */
+  screenDisables?(ids: number[], actor: string): Promise<Map<number, string>>;
 }

@@ -1,0 +1,218 @@
+/**
+ * What both targets share: users and role links read and written in bulk through Strapi's own
+ * metadata (table, column and join-table names), never one query per user. Each target says how it
+ * differs: its role relation, how "disabled" is stored, whether it has a login provider and a manager.
+ */
+import type { Core } from '@strapi/strapi';
+import type { CurrentUser, LocalMatch } from '../plan';
+import { bulkUpdate, chunks, readLinks, replaceLinks, tableInfo } from './sql';
+import type { NewUserRow, SyncTarget, TargetRole } from './types';
+
+export type TargetShape = {
+  userUid: string;
+  roleUid: string;
+  /** The user's relation to its roles ('role' one, 'roles' many). */
+  roleRelation: string;
+  singleRole: boolean;
+  /** How "disabled" is stored: users-permissions `blocked`, admin `isActive` (inverted). */
+  disabled: { attribute: string; inverted: boolean };
+  loginProvider: string | null;
+  /** The manager relation, when the user type has one. */
+  managerRelation: string | null;
+  /** Attributes a mapping may write. */
+  mappable: (scalarAttributes: string[]) => string[];
+  /** Values every created row gets (e.g. `confirmed: true`). */
+  createDefaults: () => Record<string, unknown>;
+  /** The role given to a user with no synced group. */
+  defaultRoleIds: (db: Core.Strapi['db']['connection'], roleTable: string) => Promise<number[]>;
+  /** Data for a new role (no permissions). */
+  newRole: (name: string, description: string) => Record<string, unknown>;
+};
+
+export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTarget => {
+  const users = tableInfo(strapi, shape.userUid);
+  const roles = tableInfo(strapi, shape.roleUid);
+  const roleLink = users.joinTable(shape.roleRelation);
+  const managerLink = shape.managerRelation ? users.joinTable(shape.managerRelation) : null;
+  const disabledColumn = users.column(shape.disabled.attribute);
+  const db = () => strapi.db.connection;
+  /** The stored value of the disabled flag for `blocked`. */
+  const stored = (blocked: boolean) => (shape.disabled.inverted ? !blocked : blocked);
+  const firstRole = (ids: number[]) => (shape.singleRole ? ids.slice(0, 1) : ids);
+
+  const toColumns = (values: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(values).map(([name, value]) =>
+        name === 'blocked' ? [disabledColumn, stored(Boolean(value))] : [users.column(name), value]
+      )
+    );
+
+  return {
+    uid: shape.userUid,
+    singleRole: shape.singleRole,
+    loginProvider: shape.loginProvider,
+    hasManager: managerLink !== null,
+
+    mappableFields: () => shape.mappable(users.scalarAttributes()),
+
+    async loadUsers(ids, fieldNames) {
+      const out = new Map<number, CurrentUser>();
+      const columns = fieldNames.map((name) => users.column(name));
+      const provider = shape.loginProvider !== null ? ['provider'] : [];
+      for (const chunk of chunks(ids)) {
+        const rows: Record<string, unknown>[] = await db()(users.table)
+          .select('id', disabledColumn, ...provider, ...columns)
+          .whereIn('id', chunk);
+        const rolesOf = await readLinks(db(), roleLink, chunk);
+        for (const row of rows) {
+          const id = Number(row.id);
+          out.set(id, {
+            id,
+            fields: Object.fromEntries(
+              fieldNames.map((name, i) => [name, (row[columns[i]] as string | null) ?? null])
+            ),
+            blocked: stored(Boolean(row[disabledColumn])),
+            provider: (row.provider as string | null) ?? null,
+            roleIds: rolesOf.get(id) ?? [],
+          });
+        }
+      }
+      return out;
+    },
+
+    async findByLogin(usernames, emails) {
+      const out = new Map<string, LocalMatch>();
+      const add = (rows: Record<string, unknown>[]) => {
+        for (const row of rows) {
+          const email = (row.email as string | null) ?? null;
+          const match = { id: Number(row.id), username: String(row.username ?? email), email };
+          if (row.username) out.set(`username:${String(row.username).toLowerCase()}`, match);
+          if (email) out.set(`email:${email.toLowerCase()}`, match);
+        }
+      };
+      for (const chunk of chunks(usernames)) {
+        add(await db()(users.table).select('id', 'username', 'email').whereIn('username', chunk));
+      }
+      for (const chunk of chunks(emails)) {
+        add(await db()(users.table).select('id', 'username', 'email').whereIn('email', chunk));
+      }
+      return out;
+    },
+
+    async countActive() {
+      const [row] = await db()(users.table).where(disabledColumn, stored(false)).count({ n: 'id' });
+      return Number(row.n);
+    },
+
+    defaultRoleIds: () => shape.defaultRoleIds(db(), roles.table),
+
+    async createUsers(trx, rows: NewUserRow[]) {
+      if (!rows.length) return [];
+      const now = new Date();
+      const { ids } = await strapi.db.query(shape.userUid).createMany({
+        data: rows.map((row) => ({
+          ...row.values,
+          ...shape.createDefaults(),
+          ...(shape.loginProvider !== null ? { provider: shape.loginProvider } : {}),
+          [shape.disabled.attribute]: stored(row.blocked),
+          password: row.passwordHash,
+          publishedAt: now,
+        })),
+      });
+      const numericIds = ids.map(Number);
+      const links = rows.flatMap((row, i) =>
+        firstRole(row.roleIds).map((roleId) => ({ from: numericIds[i], to: roleId }))
+      );
+      await replaceLinks(trx, roleLink, [], links);
+      return numericIds;
+    },
+
+    async updateUsers(trx, changes) {
+      const now = new Date();
+      await bulkUpdate(
+        trx,
+        users.table,
+        changes.map((change) => ({
+          id: change.id,
+          values: {
+            ...toColumns(change.values),
+            ...(change.passwordHash ? { password: change.passwordHash } : {}),
+            [users.column('updatedAt')]: now,
+          },
+        }))
+      );
+      const withRoles = changes.filter((change) => change.roleIds);
+      await replaceLinks(
+        trx,
+        roleLink,
+        withRoles.map((change) => change.id),
+        withRoles.flatMap((change) =>
+          firstRole(change.roleIds ?? []).map((to) => ({ from: change.id, to }))
+        )
+      );
+    },
+
+    async setBlocked(trx, ids, blocked) {
+      for (const chunk of chunks(ids)) {
+        await trx(users.table)
+          .whereIn('id', chunk)
+          .update({ [disabledColumn]: stored(blocked), [users.column('updatedAt')]: new Date() });
+      }
+    },
+
+    async loadManagers(ids) {
+      if (!managerLink) return new Map();
+      const links = await readLinks(db(), managerLink, ids);
+      return new Map(ids.map((id) => [id, links.get(id)?.[0] ?? null]));
+    },
+
+    async setManagers(trx, pairs) {
+      if (!managerLink) return;
+      await replaceLinks(
+        trx,
+        managerLink,
+        pairs.map((pair) => pair.id),
+        pairs
+          .filter((pair) => pair.managerId !== null)
+          .map((pair) => ({ from: pair.id, to: pair.managerId as number }))
+      );
+    },
+
+    async createRole(_trx, name, description): Promise<TargetRole> {
+      const role = await strapi.db
+        .query(shape.roleUid)
+        .create({ data: shape.newRole(name, description) });
+      return { id: Number(role.id), name };
+    },
+
+    async renameRole(trx, id, name) {
+      await trx(roles.table).where('id', id).update({ name });
+    },
+
+    async findRolesByName(names) {
+      if (!names.length) return [];
+      const codeColumn = roles.has('code') ? 'code' : 'type';
+      const rows = await db()(roles.table)
+        .select('id', 'name', codeColumn)
+        .whereIn('name', names)
+        .orWhereIn(codeColumn, names);
+      return rows.map((row: Record<string, unknown>) => ({
+        id: Number(row.id),
+        name: String(row.name),
+        code: String(row[codeColumn]),
+      }));
+    },
+
+    async existingRoleIds(ids) {
+      const rows = await db()(roles.table).select('id').whereIn('id', ids);
+      return new Set(rows.map((row: Record<string, unknown>) => Number(row.id)));
+    },
+
+    async usersWithRole(roleId) {
+      const rows: Record<string, unknown>[] = await db()(roleLink.name)
+        .select(roleLink.from)
+        .where(roleLink.to, roleId);
+      return rows.map((row) => Number(row[roleLink.from]));
+    },
+  };
+};
