@@ -6,7 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { chunks } from '../sync/target/sql';
-import { getService } from '../utils/get-service';
+import type { DirectoryRow } from './directories';
 
 export type OrgPerson = {
   id: number;
@@ -27,10 +27,7 @@ type IdentityRow = {
 export const createOrgChartService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Everyone in the enabled directories, flat, with managerId resolved. */
   const people = async () => {
-    const directories = getService('directories', { strapi });
-    const rows = (await strapi.db.query(UID.directory).findMany({})) as Awaited<
-      ReturnType<typeof directories.findRow>
-    >[];
+    const rows = (await strapi.db.query(UID.directory).findMany({})) as DirectoryRow[];
     const out = new Map<number, Omit<OrgPerson, 'reports'>>();
     for (const directory of rows.filter((row) => row.options?.orgChart === true)) {
       const withEmail = directory.options?.orgChartEmails === true;
