@@ -5,7 +5,8 @@
  *
  *   PORT (1337)  DATABASE_FILENAME (.tmp/demo.db; a fresh file gives a fresh app)
  *   DEMO_ADMIN_EMAIL (admin@example.com)  DEMO_ADMIN_PASSWORD (Demo-password-1)
- *   DEMO_SEED=false  start without the demo directory
+ *   DEMO_SEED=false  start without the demo directories
+ *   DEMO_AZURE=false  start without the Azure AD sandbox (a local fake Entra ID / Graph tenant)
  */
 const { spawnSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -59,23 +60,61 @@ const env = {
   BROWSER: 'none',
 };
 
-ensureEnv();
-console.log('[demo] building the plugin...');
-run('npm', ['run', 'build'], root);
-console.log('[demo] building the playground (server and admin panel)...');
-run('npm', ['run', 'build'], playground, { NODE_ENV: 'production' });
+/** Starts the fake Entra ID / Graph tenant (2,000 people) and resolves with what it prints. */
+const startAzureSandbox = () =>
+  new Promise((resolve, reject) => {
+    run('npx', ['tsc', '-p', 'tests/fakes/tsconfig.json'], root);
+    const fake = spawn(
+      process.execPath,
+      [path.join(root, '.tmp/fakes/tests/fakes/graph/cli.js'), '--users', '2000', '--port', '0'],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }
+    );
+    fake.stdout.once('data', (line) => {
+      const info = JSON.parse(String(line));
+      resolve({
+        fake,
+        info: { ...info, caCertificate: path.join(root, 'tests/fakes/certs/ca.pem') },
+      });
+    });
+    fake.once('exit', (code) => reject(new Error(`the Azure AD sandbox exited (${code})`)));
+  });
 
-console.log(`
+(async () => {
+  ensureEnv();
+  console.log('[demo] building the plugin...');
+  run('npm', ['run', 'build'], root);
+  console.log('[demo] building the playground (server and admin panel)...');
+  run('npm', ['run', 'build'], playground, { NODE_ENV: 'production' });
+
+  const sandbox =
+    env.DEMO_SEED !== 'false' && process.env.DEMO_AZURE !== 'false'
+      ? await startAzureSandbox()
+      : null;
+  if (sandbox) {
+    env.DEMO_AZURE_SANDBOX = JSON.stringify(sandbox.info);
+    console.log(
+      `[demo] Azure AD sandbox (fake Entra ID / Graph, 2,000 people) at ${sandbox.info.url}`
+    );
+  }
+
+  console.log(`
 [demo] starting Strapi: http://localhost:${env.PORT}/admin
 [demo] admin: ${env.DEMO_ADMIN_EMAIL} / ${env.DEMO_ADMIN_PASSWORD}
 [demo] database: playground/${env.DATABASE_FILENAME} (${env.DATABASE_CLIENT}); demo data: ${env.DEMO_SEED === 'false' ? 'off' : 'on'}
 `);
-const child = spawn('npm', ['run', 'start'], {
-  cwd: playground,
-  stdio: 'inherit',
-  env: { ...process.env, ...env, NODE_ENV: 'production' },
-});
-const stop = (signal) => child.kill(signal);
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-child.on('exit', (code) => process.exit(code ?? 0));
+  const child = spawn('npm', ['run', 'start'], {
+    cwd: playground,
+    stdio: 'inherit',
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
+  });
+  const stop = (signal) => {
+    child.kill(signal);
+    sandbox?.fake.kill(signal);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  child.on('exit', (code) => {
+    sandbox?.fake.kill('SIGTERM');
+    process.exit(code ?? 0);
+  });
+})();

@@ -29,6 +29,61 @@ export const ensureDemoAdmin = async (strapi: Core.Strapi) => {
   strapi.log.info(`[demo] created the admin ${email}`);
 };
 
+/**
+ * The Azure AD sandbox: a second directory pointing at the fake Entra ID / Graph tenant that
+ * `npm run demo` starts beside Strapi (DEMO_AZURE_SANDBOX). Created with every group selected and
+ * left for the newcomer to test and sync from the panel.
+ */
+export const seedAzureSandbox = async (strapi: Core.Strapi) => {
+  const sandbox = process.env.DEMO_AZURE_SANDBOX;
+  if (!sandbox) return;
+  const info = JSON.parse(sandbox) as {
+    url: string;
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    caCertificate: string;
+  };
+  const directories = strapi.plugin(PLUGIN).service('directories');
+  const connection = {
+    tenantId: info.tenantId,
+    clientId: info.clientId,
+    authorityHost: info.url,
+    graphBaseUrl: info.url,
+    caCertificate: fs.readFileSync(info.caCertificate, 'utf8'),
+  };
+  const existing = (await directories.list()).find(
+    (d: { name: string }) => d.name === 'Demo Azure AD'
+  );
+  if (existing) {
+    // The sandbox gets a new port at every start.
+    await directories.update(existing.id, {
+      connection,
+      secrets: { clientSecret: info.clientSecret },
+    });
+    return;
+  }
+  const directory = await directories.create({
+    name: 'Demo Azure AD',
+    type: 'azure',
+    loginProvider: 'microsoft',
+    connection,
+    secrets: { clientSecret: info.clientSecret },
+    groupSync: { mode: 'regex', pattern: '^Intranet' },
+  });
+  const provider = directories.provider(await directories.findRow(directory.id), {
+    log: strapi.log,
+  });
+  const groups: string[] = [];
+  for await (const page of provider.listGroups())
+    groups.push(...page.map((g: { externalId: string }) => g.externalId));
+  await provider.close?.();
+  await directories.update(directory.id, { userGroups: groups });
+  strapi.log.info(
+    `[demo] created the directory 'Demo Azure AD' (${groups.length} groups selected): sync it from Settings > User Directory Sync`
+  );
+};
+
 /** The demo CSV directory: created once, then synced at every start. */
 export const seedDemoDirectory = async (strapi: Core.Strapi) => {
   const directories = strapi.plugin(PLUGIN).service('directories');

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { ensureDemoAdmin, seedDemoDirectory } from './demo';
+import { ensureDemoAdmin, seedAzureSandbox, seedDemoDirectory } from './demo';
 
 export default {
   register() {},
@@ -7,6 +7,8 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     if (process.env.DEMO_MODE !== 'true') return;
     await ensureDemoAdmin(strapi);
-    if (process.env.DEMO_SEED !== 'false') await seedDemoDirectory(strapi);
+    if (process.env.DEMO_SEED === 'false') return;
+    await seedDemoDirectory(strapi);
+    await seedAzureSandbox(strapi);
   },
 };

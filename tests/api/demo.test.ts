@@ -2,11 +2,22 @@
  * `npm run demo` boots the playground with DEMO_MODE=true: a ready admin and the demo CSV directory
  * (1,000 people from the Media Library) synced at start.
  */
+import path from 'node:path';
+import { startGraphFake, type GraphFake } from '../fakes/graph';
 import { startApp, type TestApp } from '../helpers/strapi';
 
 describe('demo seed', () => {
   let app: TestApp;
+  let fake: GraphFake;
   beforeAll(async () => {
+    fake = await startGraphFake({ users: 200, seed: 9 });
+    process.env.DEMO_AZURE_SANDBOX = JSON.stringify({
+      url: fake.url,
+      tenantId: fake.tenantId,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      caCertificate: path.join(__dirname, '../fakes/certs/ca.pem'),
+    });
     process.env.DEMO_MODE = 'true';
     process.env.DEMO_ADMIN_EMAIL = 'demo@example.com';
     process.env.DEMO_ADMIN_PASSWORD = 'Demo-password-1';
@@ -14,7 +25,9 @@ describe('demo seed', () => {
   });
   afterAll(async () => {
     delete process.env.DEMO_MODE;
+    delete process.env.DEMO_AZURE_SANDBOX;
     await app?.stop();
+    await fake?.close();
   });
 
   it('creates the demo admin and syncs the 1,000 demo people with managers, roles and some disabled', async () => {
@@ -51,5 +64,32 @@ describe('demo seed', () => {
     expect(ceo.reports.length).toBeGreaterThan(0);
     expect(ceo.reports[0]).toMatchObject({ managerId: ceo.id, reports: [] });
     expect(ceo).not.toHaveProperty('email');
+  });
+
+  it('offers an Azure AD sandbox directory, all groups selected, that syncs from the fake tenant', async () => {
+    const auth = { Authorization: `Bearer ${app.token}` };
+    const list = await app.http().get('/user-directory-sync/directories').set(auth);
+    const azure = list.body.data.find((d: { name: string }) => d.name === 'Demo Azure AD');
+    expect(azure).toMatchObject({
+      type: 'azure',
+      loginProvider: 'microsoft',
+      secrets: { clientSecret: 'set' },
+    });
+    expect(azure.userGroups).toHaveLength(fake.store.listGroups().length);
+    const test = await app
+      .http()
+      .post(`/user-directory-sync/directories/${azure.id}/test-connection`)
+      .set(auth);
+    expect(test.body.data.ok).toBe(true);
+    const started = await app
+      .http()
+      .post(`/user-directory-sync/directories/${azure.id}/runs`)
+      .set(auth);
+    await app.strapi.plugin('user-directory-sync').service('runner').wait(started.body.data.id);
+    const run = await app.http().get(`/user-directory-sync/runs/${started.body.data.id}`).set(auth);
+    expect(run.body.data.status).toBe('succeeded');
+    const { seen, created, skipped } = run.body.data.counts;
+    expect(created + skipped).toBe(seen);
+    expect(created).toBeGreaterThan(seen * 0.7);
   });
 });
