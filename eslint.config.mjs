@@ -14,6 +14,7 @@ export default tseslint.config(
       'playground/src/admin/*.example.*',
       'bench/results/**',
       'coverage/**',
+      '.tmp/**',
     ],
   },
   js.configs.recommended,
