@@ -173,50 +173,64 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
     const existing = await target.existingRoleIds(
       [...roleIdentities.values()].map((r) => r.targetId).filter((id): id is number => id !== null)
     );
-    const roleNames = new Map<number, string>();
+    const missing: { externalId: string; group: GroupState }[] = [];
     for (const [externalId, group] of synced) {
       const identity = roleIdentities.get(externalId);
-      if (identity?.targetId != null && existing.has(identity.targetId)) {
+      if (identity?.targetId != null && existing.has(identity.targetId))
         group.roleId = identity.targetId;
-        roleNames.set(identity.targetId, group.name);
-        continue;
-      }
-      counts.roleChanges += 1;
-      if (dryRun) {
-        await applier.writePlanEntries([
-          {
-            action: 'role.create',
-            subject: group.name,
-            externalId,
-            details: { group: group.name },
-          },
-        ]);
-        continue;
-      }
-      const role = await strapi.db.transaction(async ({ trx }) => {
-        const created = await target.createRole(
+      else missing.push({ externalId, group });
+    }
+    counts.roleChanges += missing.length;
+    if (dryRun) {
+      await applier.writePlanEntries(
+        missing.map(({ externalId, group }) => ({
+          action: 'role.create',
+          subject: group.name,
+          externalId,
+          details: { group: group.name },
+        }))
+      );
+    } else if (missing.length) {
+      // One transaction for all new roles: a first run may bring thousands of groups.
+      const created = await strapi.db.transaction(async ({ trx }) => {
+        const roles = await target.createRoles(
           trx,
-          group.name,
-          group.description ?? `Synced from directory ${directory.name}`
+          missing.map(({ group }) => ({
+            name: group.name,
+            description: group.description ?? `Synced from directory ${directory.name}`,
+          }))
         );
-        const data = {
+        const data = missing.map(({ externalId }, i) => ({
           directoryId,
           kind: 'role',
           externalId,
           targetUid: target.uid,
-          targetId: created.id,
+          targetId: roles[i].id,
           lastSeenAt: new Date(),
-        };
-        if (identity)
-          await strapi.db.query(UID.identity).update({ where: { id: identity.rowId }, data });
-        else await strapi.db.query(UID.identity).create({ data });
-        return created;
+        }));
+        const relinked = data.filter((row) => roleIdentities.has(row.externalId));
+        for (const row of relinked) {
+          await strapi.db
+            .query(UID.identity)
+            .update({ where: { id: roleIdentities.get(row.externalId)!.rowId }, data: row });
+        }
+        const fresh = data.filter((row) => !roleIdentities.has(row.externalId));
+        for (const chunk of chunks(fresh, 500))
+          await strapi.db.query(UID.identity).createMany({ data: chunk });
+        return roles;
       });
-      roleIdentities.set(externalId, { rowId: identity?.rowId ?? 0, targetId: role.id });
-      group.roleId = role.id;
-      await options.record([
-        applier.audit('role.create', group.name, { externalId, roleId: role.id }),
-      ]);
+      missing.forEach(({ externalId, group }, i) => {
+        group.roleId = created[i].id;
+        roleIdentities.set(externalId, {
+          rowId: roleIdentities.get(externalId)?.rowId ?? 0,
+          targetId: created[i].id,
+        });
+      });
+      await options.record(
+        missing.map(({ externalId, group }, i) =>
+          applier.audit('role.create', group.name, { externalId, roleId: created[i].id })
+        )
+      );
     }
     // Renamed groups rename the roles the sync created.
     const renames = await findRoleRenames(

@@ -29,10 +29,10 @@ export const createAdminTarget = (strapi: Core.Strapi, defaultRoleCode: string):
       const role = await db(roleTable).select('id').where('code', defaultRoleCode).first();
       return role ? [Number(role.id)] : [];
     },
-    newRole: (name, description) => ({
+    newRole: (name, description, n) => ({
       name,
       description,
-      code: `uds-${slug(name)}-${Date.now().toString(36)}`,
+      code: `uds-${slug(name)}-${Date.now().toString(36)}${n.toString(36)}`,
     }),
   });
 

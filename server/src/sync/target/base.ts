@@ -25,8 +25,8 @@ export type TargetShape = {
   createDefaults: () => Record<string, unknown>;
   /** The role given to a user with no synced group. */
   defaultRoleIds: (db: Core.Strapi['db']['connection'], roleTable: string) => Promise<number[]>;
-  /** Data for a new role (no permissions). */
-  newRole: (name: string, description: string) => Record<string, unknown>;
+  /** Data for a new role (no permissions); `n` keeps generated codes unique within one batch. */
+  newRole: (name: string, description: string, n: number) => Record<string, unknown>;
 };
 
 export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTarget => {
@@ -178,11 +178,12 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
       );
     },
 
-    async createRole(_trx, name, description): Promise<TargetRole> {
-      const role = await strapi.db
-        .query(shape.roleUid)
-        .create({ data: shape.newRole(name, description) });
-      return { id: Number(role.id), name };
+    async createRoles(_trx, wanted): Promise<TargetRole[]> {
+      if (!wanted.length) return [];
+      const { ids } = await strapi.db.query(shape.roleUid).createMany({
+        data: wanted.map((role, i) => shape.newRole(role.name, role.description, i)),
+      });
+      return wanted.map((role, i) => ({ id: Number(ids[i]), name: role.name }));
     },
 
     async renameRole(trx, id, name) {

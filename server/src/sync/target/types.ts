@@ -61,8 +61,8 @@ export interface SyncTarget {
   setManagers(trx: Knex, pairs: { id: number; managerId: number | null }[]): Promise<void>;
   /** Current manager of each of these users. */
   loadManagers(ids: number[]): Promise<Map<number, number | null>>;
-  /** Creates a role (no permissions) for a directory group. */
-  createRole(trx: Knex, name: string, description: string): Promise<TargetRole>;
+  /** Creates roles (no permissions) for directory groups; returns them in order. */
+  createRoles(trx: Knex, roles: { name: string; description: string }[]): Promise<TargetRole[]>;
   /** Renames a role the sync created. */
   renameRole(trx: Knex, id: number, name: string): Promise<void>;
   /** Roles by name (for groupSync.roles mapping). */

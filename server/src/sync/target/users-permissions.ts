@@ -32,10 +32,10 @@ export const createUsersPermissionsTarget = (
         .first();
       return role ? [Number(role.id)] : [];
     },
-    newRole: (name, description) => ({
+    newRole: (name, description, n) => ({
       name,
       description,
-      type: `uds-${slug(name)}-${Date.now().toString(36)}`,
+      type: `uds-${slug(name)}-${Date.now().toString(36)}${n.toString(36)}`,
     }),
   });
 
