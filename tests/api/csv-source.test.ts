@@ -105,9 +105,14 @@ describe('CSV source', () => {
       `Basic ${Buffer.from('hr:hr-secret').toString('base64')}`
     );
 
+    const before = server.requests.length;
     const unchanged = await run(id);
     expect(unchanged.status).toBe('succeeded');
-    expect(unchanged.counts).toMatchObject({ created: 0, updated: 0, disabled: 0 });
+    expect(unchanged.counts).toMatchObject({ created: 0, updated: 0, disabled: 0, unchanged: 0 });
+    // The file was not downloaded again: the server answered the conditional GET with 304.
+    expect(server.requests.slice(before).map((request) => request.status)).toEqual([304]);
+    const finish = await api.get(`/audit?run=${unchanged.id}&action=run.finish`);
+    expect(finish.body.data[0].details.message).toMatch(/nothing to do/);
 
     server.setFile(
       '/people.csv',
