@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startGraphFake, type GraphFake } from '../fakes/graph';
+import { pluginApi, type PluginApi } from '../helpers/api';
 import { startApp, type TestApp } from '../helpers/strapi';
 
 const CA = fs.readFileSync(path.join(__dirname, '../fakes/certs/ca.pem'), 'utf8');
@@ -11,20 +12,10 @@ const ADMIN_UID = 'admin::user';
 
 describe('admin users target', () => {
   let app: TestApp;
+  let api: PluginApi;
+  const run = () => api.run(directoryId);
   let fake: GraphFake;
   let directoryId: number;
-  const auth = () => ({ Authorization: `Bearer ${app.token}` });
-  const api = {
-    get: (p: string) => app.http().get(p).set(auth()),
-    post: (p: string, body?: object) => app.http().post(p).set(auth()).send(body),
-    put: (p: string, body: object) => app.http().put(p).set(auth()).send(body),
-  };
-  const run = async () => {
-    const started = await api.post(`/user-directory-sync/directories/${directoryId}/runs`);
-    expect(started.status).toBe(202);
-    await app.strapi.plugin('user-directory-sync').service('runner').wait(started.body.data.id);
-    return (await api.get(`/user-directory-sync/runs/${started.body.data.id}`)).body.data;
-  };
   const adminByEmail = async (email: string) =>
     app.strapi.db.query(ADMIN_UID).findOne({ where: { email }, populate: ['roles'] });
   const roleNames = (user: { roles: { name: string }[] }) =>
@@ -33,6 +24,7 @@ describe('admin users target', () => {
   beforeAll(async () => {
     fake = await startGraphFake({ users: 60, groups: 6, seed: 3 });
     app = await startApp();
+    api = pluginApi(app);
     // The acting admin is also in the directory (same email), to be adopted below.
     fake.store.addUser({
       givenName: 'Ada',
@@ -40,7 +32,7 @@ describe('admin users target', () => {
       mail: 'admin@example.com',
       groupIds: [fake.groupId(0)],
     });
-    const res = await api.post('/user-directory-sync/directories', {
+    const res = await api.post('/directories', {
       name: 'Editors from Entra ID',
       type: 'azure',
       target: 'admin',
@@ -132,12 +124,12 @@ describe('admin users target', () => {
   });
 
   it('never disables the admin running the sync, even once adopted and gone from the directory', async () => {
-    const preview = await api.get(`/user-directory-sync/directories/${directoryId}/adoption`);
+    const preview = await api.get(`/directories/${directoryId}/adoption`);
     const me = preview.body.data.find(
       (c: { localUser: { email: string } }) => c.localUser.email === 'admin@example.com'
     );
     expect(me).toBeDefined();
-    await api.post(`/user-directory-sync/directories/${directoryId}/adoption`, {
+    await api.post(`/directories/${directoryId}/adoption`, {
       users: [me.localUser.id],
     });
     await run();
@@ -146,9 +138,7 @@ describe('admin users target', () => {
     expect(third.status).toBe('succeeded');
     expect(third.counts.disabled).toBe(0);
     expect((await adminByEmail('admin@example.com')).isActive).toBe(true);
-    const audit = await api.get(
-      `/user-directory-sync/audit?directory=${directoryId}&action=user.skip&subject=admin`
-    );
+    const audit = await api.get(`/audit?directory=${directoryId}&action=user.skip&subject=admin`);
     expect(
       audit.body.data.map((entry: { details: { reason: string } }) => entry.details.reason)
     ).toContain('the admin running the sync is never disabled');
@@ -164,7 +154,7 @@ describe('admin users target', () => {
       .query(ADMIN_UID)
       .count({ where: { roles: { id: editors.id } } });
     expect(holdersBefore).toBeGreaterThan(0);
-    await api.put(`/user-directory-sync/directories/${directoryId}`, {
+    await api.put(`/directories/${directoryId}`, {
       groupSync: { mode: 'regex', pattern: '^Nothing' },
     });
     await run();

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startGraphFake, type GraphFake } from '../fakes/graph';
+import { pluginApi, type PluginApi } from '../helpers/api';
 import { startApp, type TestApp } from '../helpers/strapi';
 
 const USER_UID = 'plugin::users-permissions.user';
@@ -12,21 +13,11 @@ const CA = fs.readFileSync(path.join(__dirname, '../fakes/certs/ca.pem'), 'utf8'
 
 describe('Azure AD source', () => {
   let app: TestApp;
+  let api: PluginApi;
+  const run = (id: number, body: object = {}) => api.run(id, body);
   let fake: GraphFake;
   /** The directory synced in the full-run test (its users belong to it, not to a second one). */
   let synced: number;
-  const auth = () => ({ Authorization: `Bearer ${app.token}` });
-  const api = {
-    get: (p: string) => app.http().get(`/user-directory-sync${p}`).set(auth()),
-    post: (p: string, body?: object) =>
-      app.http().post(`/user-directory-sync${p}`).set(auth()).send(body),
-  };
-  const run = async (id: number, body: object = {}) => {
-    const started = await api.post(`/directories/${id}/runs`, body);
-    expect(started.status).toBe(202);
-    await app.strapi.plugin('user-directory-sync').service('runner').wait(started.body.data.id);
-    return (await api.get(`/runs/${started.body.data.id}`)).body.data;
-  };
   const createDirectory = async (name: string, extra: object = {}) => {
     const res = await api.post('/directories', {
       name,
@@ -56,6 +47,7 @@ describe('Azure AD source', () => {
   beforeAll(async () => {
     fake = await startGraphFake({ users: 2000, groups: 100, seed: 7 });
     app = await startApp();
+    api = pluginApi(app);
   });
   afterAll(async () => {
     await app?.stop();
@@ -152,7 +144,7 @@ describe('Azure AD source', () => {
     const failed = await run(id, { full: true });
     fake.clearFaults();
     expect(failed.status).toBe('failed');
-    expect(failed.error.message).toMatch(/Graph|500/);
+    expect(failed.error?.message).toMatch(/Graph|500/);
     const [kept] = await app.strapi.db
       .query(USER_UID)
       .findMany({ where: { username: leaver.userPrincipalName } });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCsvFileServer, type CsvFileServer } from '../fakes/csv/server';
+import { pluginApi, type PluginApi } from '../helpers/api';
 import { startApp, type TestApp } from '../helpers/strapi';
 
 const USER_UID = 'plugin::users-permissions.user';
@@ -17,21 +18,9 @@ const file = (rows: number[]) => [HEADER, ...rows.map((n) => row(n))].join('\r\n
 
 describe('CSV source', () => {
   let app: TestApp;
+  let api: PluginApi;
+  const run = (id: number, body: object = {}) => api.run(id, body);
   let server: CsvFileServer;
-  const auth = () => ({ Authorization: `Bearer ${app.token}` });
-  const api = {
-    get: (p: string) => app.http().get(`/user-directory-sync${p}`).set(auth()),
-    post: (p: string, body?: object) =>
-      app.http().post(`/user-directory-sync${p}`).set(auth()).send(body),
-    put: (p: string, body: object) =>
-      app.http().put(`/user-directory-sync${p}`).set(auth()).send(body),
-  };
-  const run = async (id: number, body: object = {}) => {
-    const started = await api.post(`/directories/${id}/runs`, body);
-    expect(started.status).toBe(202);
-    await app.strapi.plugin('user-directory-sync').service('runner').wait(started.body.data.id);
-    return (await api.get(`/runs/${started.body.data.id}`)).body.data;
-  };
   const users = (prefix: string) =>
     app.strapi.db.query(USER_UID).findMany({
       where: { username: { $startsWith: prefix } },
@@ -46,6 +35,7 @@ describe('CSV source', () => {
       password: 'hr-secret',
     });
     app = await startApp();
+    api = pluginApi(app);
   });
   afterAll(async () => {
     await app?.stop();
@@ -81,7 +71,7 @@ describe('CSV source', () => {
     expect(refused.body.data.message).toMatch(/401/);
     const failed = await run(bad);
     expect(failed.status).toBe('failed');
-    expect(failed.error.message).toMatch(/username or password/);
+    expect(failed.error?.message).toMatch(/username or password/);
   });
 
   it('syncs a remote file, then one edited row, removed rows, restored rows and a broken file', async () => {
@@ -142,7 +132,7 @@ describe('CSV source', () => {
     server.setFile('/people.csv', '');
     const empty = await run(id);
     expect(empty.status).toBe('failed');
-    expect(empty.error.message).toMatch(/empty/);
+    expect(empty.error?.message).toMatch(/empty/);
   });
 
   it('reads a file from the Media Library, 20,000 rows in one run, with the default password', async () => {

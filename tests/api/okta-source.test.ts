@@ -2,6 +2,7 @@
  * The Okta source end to end on a real Strapi: @okta/okta-sdk-nodejs against the fake Okta org.
  */
 import { startOktaFake, type OktaFake } from '../fakes/okta';
+import { pluginApi, type PluginApi } from '../helpers/api';
 import { startApp, type TestApp } from '../helpers/strapi';
 
 const USER_UID = 'plugin::users-permissions.user';
@@ -9,23 +10,14 @@ const MINUTE = 60_000;
 
 describe('Okta source', () => {
   let app: TestApp;
+  let api: PluginApi;
+  const run = (id: number) => api.run(id);
   let fake: OktaFake;
-  const auth = () => ({ Authorization: `Bearer ${app.token}` });
-  const api = {
-    get: (p: string) => app.http().get(`/user-directory-sync${p}`).set(auth()),
-    post: (p: string, body?: object) =>
-      app.http().post(`/user-directory-sync${p}`).set(auth()).send(body),
-  };
-  const run = async (id: number) => {
-    const started = await api.post(`/directories/${id}/runs`);
-    expect(started.status).toBe(202);
-    await app.strapi.plugin('user-directory-sync').service('runner').wait(started.body.data.id);
-    return (await api.get(`/runs/${started.body.data.id}`)).body.data;
-  };
 
   beforeAll(async () => {
     fake = await startOktaFake({ users: 2000, seed: 5 });
     app = await startApp();
+    api = pluginApi(app);
   });
   afterAll(async () => {
     await app?.stop();

@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startCsvFileServer, type CsvFileServer } from '../fakes/csv/server';
+import { pluginApi, type PluginApi } from '../helpers/api';
 import { startApp, type TestApp } from '../helpers/strapi';
 
 const USER_UID = 'plugin::users-permissions.user';
@@ -46,14 +47,9 @@ const startInstance = async (): Promise<Instance> => {
 
 describe('scheduler and run control', () => {
   let app: TestApp;
+  let api: PluginApi;
   let server: CsvFileServer;
   const instances: Instance[] = [];
-  const auth = () => ({ Authorization: `Bearer ${app.token}` });
-  const api = {
-    get: (p: string) => app.http().get(`/user-directory-sync${p}`).set(auth()),
-    post: (p: string, body?: object) =>
-      app.http().post(`/user-directory-sync${p}`).set(auth()).send(body),
-  };
   const scheduler = () => app.strapi.plugin('user-directory-sync').service('scheduler');
   const runner = () => app.strapi.plugin('user-directory-sync').service('runner');
 
@@ -88,6 +84,7 @@ describe('scheduler and run control', () => {
       },
     });
     app = await startApp();
+    api = pluginApi(app);
   });
   afterAll(async () => {
     for (const instance of instances) instance.child.kill('SIGKILL');

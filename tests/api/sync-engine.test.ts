@@ -1,6 +1,7 @@
 /**
  * The sync engine through the admin API on a real Strapi, with the test-only 'memory' directory.
  */
+import { pluginApi, type PluginApi } from '../helpers/api';
 import { startApp, type TestApp } from '../helpers/strapi';
 import { memoryDirectory, person, registerMemoryProvider } from '../helpers/memory-provider';
 
@@ -8,18 +9,12 @@ const USER_UID = 'plugin::users-permissions.user';
 
 describe('sync engine (users-permissions target)', () => {
   let app: TestApp;
+  let api: PluginApi;
   let logs: string[] = [];
-  const auth = () => ({ Authorization: `Bearer ${app.token}` });
-  const api = {
-    get: (path: string) => app.http().get(`/user-directory-sync${path}`).set(auth()),
-    post: (path: string, body?: object) =>
-      app.http().post(`/user-directory-sync${path}`).set(auth()).send(body),
-    put: (path: string, body: object) =>
-      app.http().put(`/user-directory-sync${path}`).set(auth()).send(body),
-  };
 
   beforeAll(async () => {
     app = await startApp();
+    api = pluginApi(app);
     registerMemoryProvider(app.strapi);
     for (const level of ['info', 'warn', 'error', 'debug'] as const) {
       const original = app.strapi.log[level].bind(app.strapi.log);
@@ -35,6 +30,8 @@ describe('sync engine (users-permissions target)', () => {
     await app?.stop();
   });
 
+  const run = (directoryId: number, body: object = {}) => api.run(directoryId, body);
+
   const createDirectory = async (store: string, extra: object = {}) => {
     const res = await api.post('/directories', {
       name: `Directory ${store}`,
@@ -45,17 +42,6 @@ describe('sync engine (users-permissions target)', () => {
     });
     expect(res.status).toBe(201);
     return res.body.data as { id: number };
-  };
-
-  /** Starts a run like the panel does and polls it until it ends. */
-  const run = async (directoryId: number, body: object = {}) => {
-    const started = await api.post(`/directories/${directoryId}/runs`, body);
-    expect(started.status).toBe(202);
-    for (;;) {
-      const res = await api.get(`/runs/${started.body.data.id}`);
-      if (!['queued', 'running'].includes(res.body.data.status)) return res.body.data;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   };
 
   const usersOf = async (usernames: string[]) =>
@@ -148,7 +134,7 @@ describe('sync engine (users-permissions target)', () => {
     store.failAfterPages = 1;
     const failed = await run(directory.id);
     expect(failed.status).toBe('failed');
-    expect(failed.error.message).toMatch(/went away half way/);
+    expect(failed.error?.message).toMatch(/went away half way/);
     const blocked = await app.strapi.db
       .query(USER_UID)
       .count({ where: { username: { $startsWith: 'user1' }, blocked: true } });
@@ -163,7 +149,7 @@ describe('sync engine (users-permissions target)', () => {
     store.users = store.users.slice(0, 5);
     const held = await run(directory.id);
     expect(held.status).toBe('held-safety-threshold');
-    expect(held.error.message).toMatch(/would disable 5 of 10 users/);
+    expect(held.error?.message).toMatch(/would disable 5 of 10 users/);
     expect(
       await app.strapi.db
         .query(USER_UID)
@@ -187,7 +173,7 @@ describe('sync engine (users-permissions target)', () => {
     const limited = await run(directory.id);
     expect(limited.status).toBe('stopped-licence-limit');
     expect(limited.counts.created).toBe(7);
-    expect(limited.error.message).toMatch(
+    expect(limited.error?.message).toMatch(
       /3 users were not created \(user3007, user3008, user3009\)/
     );
   });
