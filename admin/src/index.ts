@@ -1,8 +1,11 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { PERMISSIONS } from './permissions';
 import { PLUGIN_ID } from './pluginId';
 import { getTranslation } from './utils/getTranslation';
 
-/** Settings > User Directory Sync, visible to admins with the plugin's read action. */
+/**
+ * Settings > User Directory Sync: Configuration (the read action) and Audit log (audit.read).
+ */
 const plugin: StrapiApp['appPlugins'][string] = {
   register(app) {
     app.addSettingsLink(
@@ -13,16 +16,28 @@ const plugin: StrapiApp['appPlugins'][string] = {
           defaultMessage: 'User Directory Sync',
         },
       },
-      {
-        id: `${PLUGIN_ID}-configuration`,
-        to: PLUGIN_ID,
-        intlLabel: {
-          id: getTranslation('settings.configuration'),
-          defaultMessage: 'Configuration',
+      [
+        {
+          id: `${PLUGIN_ID}-configuration`,
+          to: PLUGIN_ID,
+          intlLabel: {
+            id: getTranslation('settings.configuration'),
+            defaultMessage: 'Configuration',
+          },
+          Component: () => import('./pages/App'),
+          permissions: PERMISSIONS.read,
         },
-        Component: () => import('./pages/App'),
-        permissions: [{ action: 'plugin::user-directory-sync.read', subject: null }],
-      }
+        {
+          id: `${PLUGIN_ID}-audit`,
+          to: `${PLUGIN_ID}-audit`,
+          intlLabel: {
+            id: getTranslation('settings.audit'),
+            defaultMessage: 'Audit log',
+          },
+          Component: () => import('./pages/AuditApp'),
+          permissions: PERMISSIONS.audit,
+        },
+      ]
     );
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
   },

@@ -1,13 +1,24 @@
 import { Page } from '@strapi/strapi/admin';
 import { Route, Routes } from 'react-router-dom';
+import { PERMISSIONS } from '../permissions';
 import { ConfigurationPage } from './ConfigurationPage';
+import { DirectoryPage } from './DirectoryPage';
+import { NewDirectoryPage } from './NewDirectoryPage';
 
-const READ = [{ action: 'plugin::user-directory-sync.read', subject: null }];
-
+/** Settings > User Directory Sync > Configuration and each directory's page. */
 const App = () => (
-  <Page.Protect permissions={READ}>
+  <Page.Protect permissions={PERMISSIONS.read}>
     <Routes>
       <Route index element={<ConfigurationPage />} />
+      <Route
+        path="directories/new"
+        element={
+          <Page.Protect permissions={PERMISSIONS.update}>
+            <NewDirectoryPage />
+          </Page.Protect>
+        }
+      />
+      <Route path="directories/:id" element={<DirectoryPage />} />
       <Route path="*" element={<Page.Error />} />
     </Routes>
   </Page.Protect>

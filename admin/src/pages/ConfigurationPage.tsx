@@ -1,7 +1,14 @@
+import { useState } from 'react';
 import {
   Badge,
   Box,
+  Dialog,
+  EmptyStateLayout,
   Flex,
+  IconButton,
+  Link,
+  LinkButton,
+  Switch,
   Table,
   Tbody,
   Td,
@@ -10,108 +17,243 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { Layouts, Page } from '@strapi/strapi/admin';
+import { Pencil, Plus, Trash } from '@strapi/icons';
+import { ConfirmDialog, Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-import { useDirectories } from '../hooks/useDirectories';
+import { Link as RouterLink } from 'react-router-dom';
+import { RunStatusBadge } from '../components/RunStatusBadge';
+import { useApiError } from '../hooks/useApiError';
+import { type DirectoryWithLastRun, useDirectories } from '../hooks/useDirectories';
 import { useHealth } from '../hooks/useHealth';
-import { getTranslation } from '../utils/getTranslation';
+import { usePermissions } from '../hooks/usePermissions';
+import { useT } from '../hooks/useT';
+import { TYPE_LABELS } from '../utils/types';
 
-/** Settings > User Directory Sync > Configuration: the plugin's version and its directories. */
+const DATE = { dateStyle: 'medium', timeStyle: 'short' } as const;
+
+/** Settings > User Directory Sync > Configuration: the directories, add, enable, delete. */
 export const ConfigurationPage = () => {
-  const { formatMessage } = useIntl();
+  const t = useT();
+  const { formatDate } = useIntl();
   const health = useHealth();
-  const { directories, error } = useDirectories();
-  const t = (id: string, defaultMessage: string, values?: Record<string, string>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+  const directories = useDirectories();
+  const { canUpdate } = usePermissions();
+  const { notify, messageOf } = useApiError();
+  const { toggleNotification } = useNotification();
+  const [deleting, setDeleting] = useState<DirectoryWithLastRun | null>(null);
+  const [switching, setSwitching] = useState<number | null>(null);
 
-  if (health.loading) return <Page.Loading />;
+  if (health.loading || (directories.loading && !directories.data)) return <Page.Loading />;
+
+  const typeLabel = (type: string) => (TYPE_LABELS[type] ? t(TYPE_LABELS[type]) : type);
+
+  const toggle = async (directory: DirectoryWithLastRun, enabled: boolean) => {
+    setSwitching(directory.id);
+    try {
+      await directories.setEnabled(directory.id, enabled);
+      toggleNotification({
+        type: 'success',
+        message: t(enabled ? 'list.enabledNotice' : 'list.disabledNotice', {
+          name: directory.name,
+        }),
+      });
+      directories.reload();
+    } catch (error) {
+      notify(error);
+    } finally {
+      setSwitching(null);
+    }
+  };
+
+  const confirmDelete = async () => {
+    if (!deleting) return;
+    try {
+      const unlinked = await directories.remove(deleting.id);
+      toggleNotification({
+        type: 'success',
+        message: t('list.deleted', { name: deleting.name, count: unlinked }),
+      });
+      directories.reload();
+    } catch (error) {
+      notify(error);
+    } finally {
+      setDeleting(null);
+    }
+  };
+
+  const rows = directories.data ?? [];
 
   return (
     <Page.Main>
-      <Page.Title>{t('settings.section', 'User Directory Sync')}</Page.Title>
+      <Page.Title>{t('settings.section')}</Page.Title>
       <Layouts.Header
-        title={t('settings.section', 'User Directory Sync')}
-        subtitle={t(
-          'configuration.subtitle',
-          'Keep Strapi users in step with Entra ID, Okta or a CSV file.'
-        )}
+        title={t('settings.section')}
+        subtitle={t('configuration.subtitle')}
+        primaryAction={
+          canUpdate ? (
+            <LinkButton tag={RouterLink} to="directories/new" startIcon={<Plus />}>
+              {t('list.add')}
+            </LinkButton>
+          ) : undefined
+        }
         secondaryAction={
-          health.version ? (
+          health.data ? (
             <Badge data-testid="plugin-version">
-              {t('configuration.version', 'Version {version}', { version: health.version })}
+              {t('configuration.version', { version: health.data })}
             </Badge>
           ) : (
-            <Typography textColor="danger600">{health.error}</Typography>
+            <Typography textColor="danger600">{messageOf(health.error)}</Typography>
           )
         }
       />
       <Layouts.Content>
-        <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
-          <Flex direction="column" alignItems="stretch" gap={4}>
-            <Typography variant="delta" tag="h2">
-              {t('configuration.directories', 'Directories')}
-            </Typography>
-            {error ? <Typography textColor="danger600">{error}</Typography> : null}
-            {directories && directories.length === 0 ? (
-              <Typography textColor="neutral600">
-                {t('configuration.empty', 'No directory is configured yet.')}
-              </Typography>
-            ) : null}
-            {directories && directories.length > 0 ? (
-              <Table colCount={5} rowCount={directories.length + 1}>
-                <Thead>
-                  <Tr>
-                    <Th>
-                      <Typography variant="sigma">{t('configuration.name', 'Name')}</Typography>
-                    </Th>
-                    <Th>
-                      <Typography variant="sigma">{t('configuration.type', 'Type')}</Typography>
-                    </Th>
-                    <Th>
-                      <Typography variant="sigma">{t('configuration.status', 'Status')}</Typography>
-                    </Th>
-                    <Th>
-                      <Typography variant="sigma">
-                        {t('configuration.lastRun', 'Last run')}
+        {directories.error ? (
+          <Typography textColor="danger600">{messageOf(directories.error)}</Typography>
+        ) : null}
+        {rows.length === 0 && !directories.error ? (
+          <EmptyStateLayout
+            content={t('configuration.empty')}
+            action={
+              canUpdate ? (
+                <LinkButton
+                  tag={RouterLink}
+                  to="directories/new"
+                  variant="secondary"
+                  startIcon={<Plus />}
+                >
+                  {t('list.add')}
+                </LinkButton>
+              ) : undefined
+            }
+          />
+        ) : null}
+        {rows.length > 0 ? (
+          <Table colCount={7} rowCount={rows.length + 1}>
+            <Thead>
+              <Tr>
+                <Th>
+                  <Typography variant="sigma">{t('configuration.name')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('configuration.type')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('configuration.status')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('configuration.lastRun')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('list.outcome')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('configuration.nextRun')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('list.actions')}</Typography>
+                </Th>
+              </Tr>
+            </Thead>
+            <Tbody>
+              {rows.map((directory) => (
+                <Tr key={directory.id} data-testid="directory-row" data-name={directory.name}>
+                  <Td>
+                    <Link tag={RouterLink} to={`directories/${directory.id}`}>
+                      {directory.name}
+                    </Link>
+                  </Td>
+                  <Td>
+                    <Typography>{typeLabel(directory.type)}</Typography>
+                  </Td>
+                  <Td>
+                    <Flex gap={2}>
+                      <Switch
+                        aria-label={t('list.enable', { name: directory.name })}
+                        checked={directory.enabled}
+                        disabled={!canUpdate || switching === directory.id}
+                        onCheckedChange={(checked) => void toggle(directory, checked)}
+                      />
+                      <Typography>
+                        {directory.enabled
+                          ? t('configuration.enabled')
+                          : t('configuration.disabled')}
                       </Typography>
-                    </Th>
-                    <Th>
-                      <Typography variant="sigma">
-                        {t('configuration.nextRun', 'Next run')}
-                      </Typography>
-                    </Th>
-                  </Tr>
-                </Thead>
-                <Tbody>
-                  {directories.map((directory) => (
-                    <Tr key={directory.id}>
-                      <Td>
-                        <Typography>{directory.name}</Typography>
-                      </Td>
-                      <Td>
-                        <Typography>{directory.type}</Typography>
-                      </Td>
-                      <Td>
-                        <Badge>
-                          {directory.enabled
-                            ? t('configuration.enabled', 'Enabled')
-                            : t('configuration.disabled', 'Disabled')}
-                        </Badge>
-                      </Td>
-                      <Td>
-                        <Typography>{directory.lastRunAt ?? '—'}</Typography>
-                      </Td>
-                      <Td>
-                        <Typography>{directory.nextRunAt ?? '—'}</Typography>
-                      </Td>
-                    </Tr>
-                  ))}
-                </Tbody>
-              </Table>
-            ) : null}
-          </Flex>
+                    </Flex>
+                  </Td>
+                  <Td>
+                    <Typography>
+                      {directory.lastRunAt ? formatDate(directory.lastRunAt, DATE) : '—'}
+                    </Typography>
+                  </Td>
+                  <Td>
+                    {directory.lastRun ? (
+                      <Flex gap={2}>
+                        <RunStatusBadge status={directory.lastRun.status} />
+                        {directory.lastRun.dryRun ? (
+                          <Typography variant="pi" textColor="neutral600">
+                            {t('runs.dryRunFlag')}
+                          </Typography>
+                        ) : null}
+                      </Flex>
+                    ) : (
+                      <Typography textColor="neutral600">{t('list.never')}</Typography>
+                    )}
+                  </Td>
+                  <Td>
+                    <Typography>
+                      {directory.enabled && directory.nextRunAt
+                        ? formatDate(directory.nextRunAt, DATE)
+                        : '—'}
+                    </Typography>
+                  </Td>
+                  <Td>
+                    <Flex gap={1}>
+                      <IconButton
+                        tag={RouterLink}
+                        to={`directories/${directory.id}`}
+                        label={t('list.open', { name: directory.name })}
+                        variant="ghost"
+                      >
+                        <Pencil />
+                      </IconButton>
+                      {canUpdate ? (
+                        <IconButton
+                          label={t('list.delete', { name: directory.name })}
+                          variant="ghost"
+                          onClick={() => setDeleting(directory)}
+                        >
+                          <Trash />
+                        </IconButton>
+                      ) : null}
+                    </Flex>
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+        ) : null}
+        <Box paddingTop={4}>
+          <Typography variant="pi" textColor="neutral600">
+            {t('list.scheduleNote')}
+          </Typography>
         </Box>
       </Layouts.Content>
+      <Dialog.Root open={deleting !== null} onOpenChange={(open) => !open && setDeleting(null)}>
+        <ConfirmDialog
+          title={t('list.deleteTitle', { name: deleting?.name ?? '' })}
+          variant="danger"
+          onConfirm={confirmDelete}
+        >
+          <Flex direction="column" gap={2}>
+            <Typography textAlign="center">
+              {t('list.deleteBody', { name: deleting?.name ?? '' })}
+            </Typography>
+            <Typography textAlign="center" fontWeight="bold">
+              {t('list.deleteUsersStay')}
+            </Typography>
+          </Flex>
+        </ConfirmDialog>
+      </Dialog.Root>
     </Page.Main>
   );
 };

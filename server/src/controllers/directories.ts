@@ -26,7 +26,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async findOne(ctx: Ctx) {
       ctx.body = {
-        data: directories().serialize(await directories().findRow(idParam(ctx.params.id))),
+        data: await directories().describe(idParam(ctx.params.id)),
       };
     },
 

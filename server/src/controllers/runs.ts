@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { UID } from '../constants';
-import { RunInProgressError, serializeRun } from '../services/runner';
+import { RunInProgressError } from '../services/runner';
+import { serializeRun } from '../sync/result';
 import { getService } from '../utils/get-service';
 import { body, idParam, optionalBoolean, optionalId, pageParams } from './validation';
 

@@ -10,6 +10,7 @@ import { GROUP_SYNC_MODES, LEAVE_POLICIES, TARGETS, UID } from '../constants';
 import type { DirectoryProvider, ProviderContext } from '../providers/types';
 import { nextRunAfter } from '../sync/schedule';
 import { getConfig, getService } from '../utils/get-service';
+import { serializeRun } from '../sync/result';
 
 export type DirectoryRow = {
   id: number;
@@ -224,7 +225,7 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
   const mappableFields = (target: string) =>
     getService('runner', { strapi }).targetFor(target, 'local').mappableFields();
 
-  const serialize = (row: DirectoryRow) => {
+  const serialize = (row: DirectoryRow, lastRun: Record<string, unknown> | null = null) => {
     const definition = registry().get(row.type);
     return {
       id: row.id,
@@ -244,8 +245,18 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       options: row.options ?? {},
       lastRunAt: iso(row.lastRunAt),
       nextRunAt: iso(row.nextRunAt),
+      lastRun: lastRun ? serializeRun(lastRun) : null,
     };
   };
+
+  /** The latest run of a directory (dry runs included), for the list and the directory page. */
+  const latestRun = async (directoryId: number) =>
+    (await strapi.db
+      .query(UID.syncRun)
+      .findOne({ where: { directoryId }, orderBy: { id: 'desc' } })) as Record<
+      string,
+      unknown
+    > | null;
 
   const findRow = async (id: number): Promise<DirectoryRow> => {
     const row = (await strapi.db
@@ -281,7 +292,13 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       const rows = (await strapi.db
         .query(UID.directory)
         .findMany({ orderBy: { id: 'asc' } })) as DirectoryRow[];
-      return rows.map(serialize);
+      return Promise.all(rows.map(async (row) => serialize(row, await latestRun(row.id))));
+    },
+
+    /** One directory as the API shows it, with its latest run. */
+    async describe(id: number) {
+      const row = await findRow(id);
+      return serialize(row, await latestRun(id));
     },
 
     async create(body: Record<string, unknown>) {

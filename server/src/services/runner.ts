@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { UID, type SyncRunTrigger } from '../constants';
 import { runSync } from '../sync/engine';
+import { EMPTY_COUNTS, serializeRun } from '../sync/result';
 import { describeError } from '../sync/errors';
 import { createLease } from '../sync/lease';
 import { createAdminTarget } from '../sync/target/admin';
@@ -29,38 +30,6 @@ export class RunInProgressError extends Error {
     this.name = 'RunInProgressError';
   }
 }
-
-const EMPTY_COUNTS = {
-  seen: 0,
-  created: 0,
-  updated: 0,
-  disabled: 0,
-  enabled: 0,
-  unchanged: 0,
-  skipped: 0,
-  failed: 0,
-  groups: 0,
-  roleChanges: 0,
-};
-
-export const serializeRun = (row: Record<string, unknown>) => ({
-  id: row.id as number,
-  directory: row.directoryId as number,
-  trigger: row.trigger as string,
-  dryRun: Boolean(row.dryRun),
-  mode: row.mode as string,
-  status: row.status as string,
-  startedAt: row.startedAt ? new Date(row.startedAt as string).toISOString() : null,
-  finishedAt: row.finishedAt ? new Date(row.finishedAt as string).toISOString() : null,
-  progress: {
-    phase: row.phase as string,
-    done: Number(row.done ?? 0),
-    total: (row.total as number | null) ?? null,
-  },
-  counts: { ...EMPTY_COUNTS, ...((row.counts as object) ?? {}) },
-  error: (row.error as { code: string; message: string } | null) ?? null,
-  actor: (row.actor as string | null) ?? null,
-});
 
 export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -153,7 +122,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           where: { id: directoryId },
           data: {
             lastRunAt: now,
-            ...(outcome.state ? { state: outcome.state } : {}),
+            // Only a complete run moves the source's cursor: a held or licence-stopped run must be
+            // read again in full (a confirmed CSV would otherwise look "unchanged").
+            ...(outcome.state && outcome.status === 'succeeded' ? { state: outcome.state } : {}),
             ...(outcome.mode === 'full' ? { lastFullSyncAt: now } : {}),
           },
         });

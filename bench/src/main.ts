@@ -1,0 +1,540 @@
+/**
+ * npm run bench [-- --quick] [-- --db postgres] [-- --sizes 1000,5000] [-- --strict]
+ *
+ * For each size: a generated organisation (5 % as many groups, a manager tree) behind the fake Entra
+ * ID / Graph server, and the same people as a CSV file behind the HTTPS file server, both in this
+ * process; the playground's Strapi in a child process on a fresh database, driven through the
+ * plugin's real runner. Measures floor, naive, graph-full, graph-nochange, graph-1pct and csv-full,
+ * checks every run against the fakes' own data, writes bench/results/<date>-<db>[-quick].json and
+ * the generated part of docs/PERFORMANCE.md. Exits non-zero when a run synced the wrong thing.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compileStrapi } from '@strapi/strapi';
+import { startCsvFileServer } from '../../tests/fakes/csv/server';
+import { startGraphFake, type GraphFake } from '../../tests/fakes/graph';
+import { generateOrg } from '../../tests/fakes/org';
+import { changeOnePercent, compareUsers, csvOf, GraphModel, type Check } from './model';
+import { certsDir, playgroundDir, repoRoot } from './paths';
+import type { ProfileSummary } from './profile';
+import type { AgentCommands, CommandName, DbKind, Measurement, Reply, Request } from './protocol';
+import {
+  consoleTable,
+  judge,
+  ratiosOf,
+  writePerformanceDoc,
+  type ResultEntry,
+  type ResultsFile,
+  type Scenario,
+} from './report';
+
+const NAIVE_USERS = 2000;
+const SEED = 2026;
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string) => {
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 ? argv[index + 1] : undefined;
+};
+const quick = flag('quick');
+/** --skip floor,naive,csv,graph: leave parts out while investigating (the results are partial). */
+const skip = new Set((option('skip') ?? '').split(',').filter(Boolean));
+const db = (option('db') ?? 'sqlite') as DbKind;
+if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db must be sqlite or postgres`);
+const sizes = option('sizes')
+  ? (option('sizes') as string).split(',').map(Number)
+  : quick
+    ? [1000, 10000]
+    : [1000, 10000, 100000];
+
+const root = repoRoot();
+const logFile = path.join(os.tmpdir(), `uds-bench-${db}-${process.pid}.log`);
+const CA = fs.readFileSync(path.join(certsDir(), 'ca.pem'), 'utf8');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const int = (value: number) => Math.round(value).toLocaleString('en-US');
+
+/** The Strapi child process and its request / reply channel. */
+class Agent {
+  private next = 1;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (reply: Reply) => {
+      const entry = this.waiting.get(reply.id);
+      if (!entry) return;
+      this.waiting.delete(reply.id);
+      if (reply.ok) entry.resolve(reply.result);
+      else entry.reject(new Error(`agent: ${reply.error}`));
+    });
+    child.on('exit', (code) => {
+      for (const entry of this.waiting.values())
+        entry.reject(new Error(`the Strapi process exited (${code}); see ${logFile}`));
+      this.waiting.clear();
+    });
+  }
+
+  static start(): Agent {
+    const log = fs.openSync(logFile, 'a');
+    const child = fork(path.join(__dirname, 'agent.js'), [], {
+      cwd: root,
+      execArgv: ['--expose-gc'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const relay = (chunk: Buffer) => {
+      fs.writeSync(log, chunk);
+      // eslint-disable-next-line no-control-regex
+      const text = chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
+      for (const line of text.split('\n')) {
+        if (
+          /user-directory-sync\]|Entra ID|CSV|error/i.test(line) &&
+          !/run\.(start|finish)/.test(line)
+        )
+          say(`      | ${line.replace(/^\[[^\]]+\]\s*/, '').slice(0, 220)}`);
+      }
+    };
+    child.stdout?.on('data', relay);
+    child.stderr?.on('data', relay);
+    return new Agent(child);
+  }
+
+  call<K extends CommandName>(
+    cmd: K,
+    args: AgentCommands[K]['args']
+  ): Promise<AgentCommands[K]['result']> {
+    const id = this.next++;
+    const request: Request = { id, cmd, args };
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.child.send(request);
+    });
+  }
+
+  async stop() {
+    await this.call('stop', {}).catch(() => undefined);
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+/** --profile: CPU-profile the runs at the largest size (slower; the figures are marked). */
+const profiling = (scenario: Scenario, size: number) =>
+  flag('profile') && size === Math.max(...sizes) ? `${scenario}-${size}` : undefined;
+
+const showProfile = (profile: ProfileSummary | undefined) => {
+  if (!profile) return;
+  say(`      CPU profile (${profile.totalSeconds.toFixed(1)} s sampled): ${profile.file}`);
+  say('      self time:');
+  for (const entry of profile.self.slice(0, 15))
+    say(`        ${entry.seconds.toFixed(2).padStart(6)} s  ${entry.name}`);
+  say('      plugin functions, inclusive:');
+  for (const entry of profile.plugin.slice(0, 15))
+    say(`        ${entry.seconds.toFixed(2).padStart(6)} s  ${entry.name}`);
+  for (const heap of profile.heap) {
+    say(`      live heap at ${heap.mark} (sampled): ${heap.totalMB} MB`);
+    for (const site of heap.sites.slice(0, 10))
+      say(`        ${site.MB.toFixed(1).padStart(6)} MB  ${site.name}`);
+  }
+};
+
+const results: ResultEntry[] = [];
+let failures = 0;
+
+/** Runs an agent call while measuring the CPU this process (the fakes) spends meanwhile. */
+const withFakeCpu = async <T>(work: () => Promise<T>) => {
+  const before = process.cpuUsage();
+  const value = await work();
+  const spent = process.cpuUsage(before);
+  return { value, fakeCpuSeconds: Math.round((spent.user + spent.system) / 1000) / 1000 };
+};
+
+const record = (
+  scenario: Scenario,
+  size: number,
+  users: number,
+  measured: Measurement,
+  check: Check,
+  extra: Partial<ResultEntry> & { fakeCpuSeconds: number }
+) => {
+  const entry: ResultEntry = {
+    scenario,
+    users,
+    seconds: measured.seconds,
+    usersPerSecond: Math.round(users / measured.seconds),
+    peakRssMB: measured.peakRssMB,
+    statements: measured.statements,
+    correct: check.correct,
+    size,
+    userWrites: measured.userWrites,
+    cpuSeconds: measured.cpuSeconds,
+    sqlSeconds: measured.sqlSeconds,
+    startRssMB: measured.startRssMB,
+    peakHeapMB: measured.peakHeapMB,
+    commitMs,
+    marks: measured.marks,
+    segments: measured.segments,
+    phases: measured.phases,
+    roleWindow: measured.roleWindow,
+    top: measured.top,
+    problems: check.problems,
+    ...extra,
+  };
+  results.push(entry);
+  if (!check.correct) failures += 1;
+  const phases = measured.phases
+    .filter((p) => p.seconds >= 0.05 && (p.phase !== 'starting' || measured.phases.length > 1))
+    .map((p) => `${p.phase} ${p.seconds.toFixed(1)}`)
+    .join(', ');
+  say(
+    `  ${scenario.padEnd(15)} ${int(users).padStart(7)} users  ${measured.seconds.toFixed(2).padStart(7)} s  ` +
+      `${int(entry.usersPerSecond).padStart(7)}/s  RSS ${measured.startRssMB} -> peak ${measured.peakRssMB} MB (heap ${measured.peakHeapMB})  ` +
+      `${int(measured.statements)} statements (${measured.userWrites} user writes, SQL ${measured.sqlSeconds.toFixed(1)} s, CPU ${measured.cpuSeconds.toFixed(1)} s, fake CPU ${extra.fakeCpuSeconds.toFixed(1)} s)  ` +
+      `${check.correct ? 'correct' : 'WRONG'}`
+  );
+  if (phases) say(`      phases: ${phases}`);
+  if (Object.keys(measured.marks).length)
+    say(
+      `      marks (s from start): ${Object.entries(measured.marks)
+        .map(([name, at]) => `${name} ${at.toFixed(1)}`)
+        .join(', ')}`
+    );
+  if (measured.roleWindow)
+    say(
+      `      roles: ${measured.roleWindow.count} created from ${measured.roleWindow.from.toFixed(1)} s to ${measured.roleWindow.to.toFixed(1)} s`
+    );
+  if (measured.segments.length > 1 || scenario.startsWith('graph') || scenario === 'csv-full')
+    for (const segment of measured.segments)
+      say(
+        `      ${segment.name.padEnd(5)} ${segment.seconds.toFixed(1).padStart(6)} s, ${int(segment.statements)} statements ` +
+          `(${int(segment.commits)} commits), SQL ${segment.sqlSeconds.toFixed(1)} s: ` +
+          segment.top.map((k) => `${k.kind} x${k.count} ${k.sqlSeconds.toFixed(2)} s`).join('; ')
+      );
+  say(
+    `      top: ${measured.top
+      .slice(0, 5)
+      .map((k) => `${k.kind} x${k.count} ${k.sqlSeconds.toFixed(2)} s`)
+      .join('; ')}`
+  );
+  for (const problem of check.problems) say(`      PROBLEM: ${problem}`);
+};
+
+/** What a run's own status and counts must say, on top of the database check. */
+const runCheck = (
+  check: Check,
+  run: AgentCommands['run']['result']['run'],
+  want: { mode: string; counts?: Record<string, number> }
+): Check => {
+  const problems = [...check.problems];
+  if (run.status !== 'succeeded')
+    problems.push(`run ${run.status}: ${run.error?.message ?? 'no message'}`);
+  if (run.mode !== want.mode) problems.push(`run mode ${run.mode}, expected ${want.mode}`);
+  for (const [name, value] of Object.entries(want.counts ?? {})) {
+    if ((run.counts[name] ?? 0) !== value)
+      problems.push(`run count ${name} = ${run.counts[name] ?? 0}, expected ${value}`);
+  }
+  return { correct: problems.length === 0, problems };
+};
+
+const graphRound = async (size: number) => {
+  say(`\n== ${int(size)} users, ${int(Math.round(size * 0.05))} groups: Entra ID (fake Graph) ==`);
+  const fake: GraphFake = await startGraphFake({
+    users: size,
+    groups: Math.max(3, Math.round(size * 0.05)),
+    seed: SEED,
+  });
+  const model = new GraphModel(fake.store);
+  const groupIds = fake.store.listGroups().map((group) => group.id);
+  const agent = Agent.start();
+  try {
+    const boot = await agent.call('boot', { db });
+    say(
+      `  Strapi booted in ${boot.seconds.toFixed(1)} s (${boot.rssMB} MB RSS, ${boot.dbVersion}, one-row commit ${boot.commitMs} ms)`
+    );
+    databaseVersion = boot.dbVersion;
+    commitMs = boot.commitMs;
+    const inScope = model.inScopeUsers().length;
+
+    // The floor: plain paging and batch inserts into an empty table.
+    if (!skip.has('floor')) await floorRun();
+    // The naive way, on an empty table too (the kindest case for it).
+    if (!skip.has('naive')) await naiveRun();
+    async function floorRun() {
+      const floor = await withFakeCpu(() =>
+        agent.call('floor', {
+          graph: {
+            url: fake.url,
+            tenantId: fake.tenantId,
+            clientId: fake.clientId,
+            clientSecret: fake.clientSecret,
+            ca: CA,
+          },
+        })
+      );
+      const floorCheck: Check =
+        floor.value.users === inScope
+          ? { correct: true, problems: [] }
+          : {
+              correct: false,
+              problems: [`floor inserted ${floor.value.users}, expected ${inScope}`],
+            };
+      record('floor', size, floor.value.users, floor.value, floorCheck, {
+        fakeCpuSeconds: floor.fakeCpuSeconds,
+        notes: `${floor.value.pages} pages, ${floor.value.fetchSeconds.toFixed(1)} s waiting for Graph`,
+      });
+      await agent.call('clearUsers', {});
+    }
+
+    async function naiveRun() {
+      const naiveUsers = model.plainUsers(Math.min(NAIVE_USERS, inScope));
+      const naive = await withFakeCpu(() => agent.call('naive', { users: naiveUsers }));
+      const extrapolatedSeconds = Math.round((naive.value.seconds / naive.value.users) * inScope);
+      record(
+        'naive',
+        size,
+        naive.value.users,
+        naive.value,
+        naive.value.stored === naiveUsers.length && naive.value.linked === naiveUsers.length
+          ? { correct: true, problems: [] }
+          : {
+              correct: false,
+              problems: [
+                `naive stored ${naive.value.stored} users with ${naive.value.linked} role links, expected ${naiveUsers.length}`,
+              ],
+            },
+        {
+          fakeCpuSeconds: naive.fakeCpuSeconds,
+          extrapolatedSeconds,
+          notes: `extrapolated linearly to ${inScope} users: ${extrapolatedSeconds} s`,
+        }
+      );
+      await agent.call('clearUsers', {});
+    }
+
+    const { id } = await agent.call('createDirectory', {
+      body: {
+        name: `Bench Entra ID ${size}`,
+        type: 'azure',
+        connection: {
+          tenantId: fake.tenantId,
+          clientId: fake.clientId,
+          authorityHost: fake.url,
+          graphBaseUrl: fake.url,
+          caCertificate: CA,
+        },
+        secrets: { clientSecret: fake.clientSecret },
+        userGroups: groupIds,
+        groupSync: { mode: 'all' },
+      },
+    });
+    const measureRun = async (
+      scenario: Scenario,
+      want: { mode: string; counts?: Record<string, number> },
+      notes?: string
+    ) => {
+      const measured = await withFakeCpu(() =>
+        agent.call('run', { directoryId: id, profile: profiling(scenario, size) })
+      );
+      showProfile(measured.value.profile);
+      const stored = await agent.call('snapshot', { directoryId: id });
+      const check = runCheck(
+        compareUsers(model.expected(), stored.users, stored.identities),
+        measured.value.run,
+        want
+      );
+      const extraProblems =
+        scenario === 'graph-nochange' && measured.value.userWrites > 0
+          ? [`${measured.value.userWrites} writes to user tables in a no-change run`]
+          : [];
+      const final: Check = {
+        correct: check.correct && extraProblems.length === 0,
+        problems: [...check.problems, ...extraProblems],
+      };
+      record(scenario, size, model.inScopeUsers().length, measured.value, final, {
+        fakeCpuSeconds: measured.fakeCpuSeconds,
+        counts: measured.value.run.counts,
+        mode: measured.value.run.mode,
+        notes,
+      });
+    };
+
+    await measureRun('graph-full', { mode: 'full', counts: { created: inScope } });
+    await measureRun('graph-nochange', {
+      mode: 'delta',
+      counts: { created: 0, updated: 0, disabled: 0, enabled: 0 },
+    });
+    const changes = changeOnePercent(fake.store, model, groupIds);
+    say(
+      `  changed in the fake: ${changes.attributes} attributes, ${changes.deleted} deleted, ${changes.disabled} disabled, ` +
+        `${changes.joinedGroup} joined All Staff, ${changes.leftGroup} left All Staff, ${changes.added} new`
+    );
+    await measureRun(
+      'graph-1pct',
+      {
+        mode: 'delta',
+        counts: { created: changes.added, disabled: changes.deleted + changes.disabled },
+      },
+      `${changes.changed} users changed: ${JSON.stringify(changes)}`
+    );
+  } finally {
+    await agent.stop();
+    await fake.close();
+  }
+};
+
+const csvRound = async (size: number) => {
+  say(`\n== ${int(size)} rows: CSV over HTTPS with basic auth, default password ==`);
+  const org = generateOrg({
+    users: size,
+    groups: Math.max(3, Math.round(size * 0.05)),
+    seed: SEED,
+  });
+  const { text, expected } = csvOf(org);
+  const server = await startCsvFileServer({
+    files: { '/people.csv': text },
+    username: 'hr',
+    password: 'hr-secret',
+  });
+  say(
+    `  people.csv: ${int(text.length / 1024)} KB, ${int(size)} rows, ${int(expected.size)} with an email`
+  );
+  const agent = Agent.start();
+  try {
+    const boot = await agent.call('boot', { db });
+    say(
+      `  Strapi booted in ${boot.seconds.toFixed(1)} s (${boot.rssMB} MB RSS, one-row commit ${boot.commitMs} ms)`
+    );
+    commitMs = boot.commitMs;
+    const { id } = await agent.call('createDirectory', {
+      body: {
+        name: `Bench CSV ${size}`,
+        type: 'csv',
+        connection: {
+          location: 'remote',
+          url: `${server.url}/people.csv`,
+          username: 'hr',
+          matchField: 'username',
+          managerField: 'manager',
+          caCertificate: CA,
+        },
+        secrets: { password: 'hr-secret', defaultPassword: 'Welcome-2026' },
+        groupSync: { mode: 'all' },
+      },
+    });
+    const measured = await withFakeCpu(() =>
+      agent.call('run', { directoryId: id, profile: profiling('csv-full', size) })
+    );
+    showProfile(measured.value.profile);
+    const stored = await agent.call('snapshot', { directoryId: id });
+    const check = runCheck(
+      compareUsers(expected, stored.users, stored.identities),
+      measured.value.run,
+      { mode: 'full', counts: { created: expected.size } }
+    );
+    record('csv-full', size, size, measured.value, check, {
+      fakeCpuSeconds: measured.fakeCpuSeconds,
+      counts: measured.value.run.counts,
+      mode: measured.value.run.mode,
+    });
+  } finally {
+    await agent.stop();
+    await server.close();
+  }
+};
+
+/** The commit measured, and whether server/src had uncommitted changes (read-only git calls). */
+const pluginVersion = () => {
+  const git = (args: string[]) =>
+    execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  try {
+    return {
+      commit: git(['rev-parse', '--short', 'HEAD']),
+      serverSrcChanged: git(['status', '--porcelain', 'server/src']) !== '',
+    };
+  } catch {
+    return { commit: 'unknown', serverSrcChanged: false };
+  }
+};
+
+let databaseVersion = '';
+/** The one-row commit time measured when the current Strapi process booted. */
+let commitMs = 0;
+
+const main = async () => {
+  const started = Date.now();
+  // The CSV file server reads its certificate next to its compiled file.
+  fs.cpSync(certsDir(), path.join(__dirname, '..', '..', 'tests', 'fakes', 'certs'), {
+    recursive: true,
+  });
+  const loadAverageAtStart = os.loadavg().map((v) => Math.round(v * 100) / 100);
+  say(
+    `User Directory Sync benchmark: ${db}, sizes ${sizes.map(int).join(' / ')}${quick ? ' (quick)' : ''}; ` +
+      `${os.cpus().length} CPUs, load ${loadAverageAtStart.join(' ')}; Strapi log: ${logFile}`
+  );
+  await compileStrapi({ appDir: playgroundDir() });
+  for (const size of sizes) {
+    if (!skip.has('graph')) await graphRound(size);
+    if (!skip.has('csv')) await csvRound(size);
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const file: ResultsFile = {
+    db,
+    date,
+    quick,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+      node: process.version,
+      strapi: (require('@strapi/strapi/package.json') as { version: string }).version,
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      database: databaseVersion,
+      loadAverageAtStart,
+    },
+    plugin: pluginVersion(),
+    results,
+    ratios: ratiosOf(results),
+    targets: judge(results),
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  const partial = !!option('sizes') || skip.size > 0 || flag('profile');
+  const name = `${date}-${db}${quick ? '-quick' : partial ? '-partial' : ''}.json`;
+  const out = path.join(root, 'bench', 'results', name);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
+  await writePerformanceDoc(root);
+
+  say(`\n${consoleTable(results)}\n`);
+  for (const ratio of file.ratios) {
+    say(
+      `${int(ratio.size)} users: ours / floor = ${ratio.oursOverFloor ?? 'n/a'}x, naive / ours = ${ratio.naiveOverOurs ?? 'n/a'}x`
+    );
+  }
+  say(
+    `\nTargets at ${int(file.targets.size)} users${file.targets.size < 100000 ? ' (set for 100,000: indicative)' : ''}:`
+  );
+  for (const target of file.targets.list)
+    say(`  ${target.met ? 'met    ' : 'NOT MET'}  ${target.name}: ${target.value}`);
+  say(`\nWritten ${path.relative(root, out)} and docs/PERFORMANCE.md in ${file.totalSeconds} s.`);
+  if (failures > 0) {
+    say(`\n${failures} scenario(s) synced the wrong thing: see PROBLEM lines above.`);
+    process.exitCode = 1;
+  } else if (flag('strict') && file.targets.list.some((t) => !t.met)) {
+    process.exitCode = 2;
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+  );
+  process.exitCode = 1;
+});

@@ -1,0 +1,34 @@
+/** A run as the API shows it: status, progress and counts (after Keycloak's SynchronizationResult). */
+
+export const EMPTY_COUNTS = {
+  seen: 0,
+  created: 0,
+  updated: 0,
+  disabled: 0,
+  enabled: 0,
+  unchanged: 0,
+  skipped: 0,
+  failed: 0,
+  groups: 0,
+  roleChanges: 0,
+  conflicts: 0,
+};
+
+export const serializeRun = (row: Record<string, unknown>) => ({
+  id: row.id as number,
+  directory: row.directoryId as number,
+  trigger: row.trigger as string,
+  dryRun: Boolean(row.dryRun),
+  mode: row.mode as string,
+  status: row.status as string,
+  startedAt: row.startedAt ? new Date(row.startedAt as string).toISOString() : null,
+  finishedAt: row.finishedAt ? new Date(row.finishedAt as string).toISOString() : null,
+  progress: {
+    phase: row.phase as string,
+    done: Number(row.done ?? 0),
+    total: (row.total as number | null) ?? null,
+  },
+  counts: { ...EMPTY_COUNTS, ...((row.counts as object) ?? {}) },
+  error: (row.error as { code: string; message: string } | null) ?? null,
+  actor: (row.actor as string | null) ?? null,
+});
