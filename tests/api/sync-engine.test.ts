@@ -45,9 +45,11 @@ describe('sync engine (users-permissions target)', () => {
   };
 
   const usersOf = async (usernames: string[]) =>
-    app.strapi.db
-      .query(USER_UID)
-      .findMany({ where: { username: { $in: usernames } }, populate: ['role', 'manager'] });
+    app.strapi.db.query(USER_UID).findMany({
+      where: { username: { $in: usernames } },
+      orderBy: { username: 'asc' },
+      populate: ['role', 'manager'],
+    });
 
   it('creates the directory users on the first run, and a second run writes nothing', async () => {
     const store = memoryDirectory('first');

@@ -19,7 +19,7 @@ const defaultConfig = {
   encryptionKey: null,
   allowHttp: false,
   csvMaxBytes: 50 * 1024 * 1024,
-  batchSize: 500,
+  batchSize: 2000,
   scheduler: { enabled: true },
   leaseSeconds: 120,
 } satisfies PluginConfig;

@@ -4,6 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
+import { insertRows, tableInfo } from '../sync/target/sql';
 
 export type AuditInput = {
   action: string;
@@ -63,11 +64,14 @@ export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async record(entries: AuditInput[]) {
     if (!entries.length) return;
     const at = new Date();
-    for (let i = 0; i < entries.length; i += 1000) {
-      await strapi.db.query(UID.auditEntry).createMany({
-        data: entries.slice(i, i + 1000).map((entry) => ({ ...entry, at, category: 'UserSync' })),
-      });
-    }
+    const table = tableInfo(strapi, UID.auditEntry);
+    await strapi.db.transaction(({ trx }) =>
+      insertRows(
+        trx,
+        table,
+        entries.map((entry) => ({ ...entry, at, category: 'UserSync' }))
+      )
+    );
     for (const entry of entries) {
       if (EVENT_ACTIONS.includes(entry.action)) {
         void strapi.eventHub.emit(`user-directory-sync.${entry.action}`, { ...entry, at });

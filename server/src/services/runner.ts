@@ -87,6 +87,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       warn: (message: string) => strapi.log.warn(message),
     };
     const provider = directories.provider(directory, { log, signal });
+    const lastProgress = { phase: '', at: 0 };
     try {
       const outcome = await runSync({
         strapi,
@@ -99,11 +100,17 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         actor: options.actor,
         signal,
         forceFull: !!options.forceFull,
+        batchSize: getConfig(strapi).batchSize,
         defaultPassword:
           getService('secrets', { strapi }).open(directory.secrets).defaultPassword ?? null,
         record: (entries) => audit.record(entries),
         log,
         progress: async (phase, done, total) => {
+          // At most one write a second while the phase stays the same.
+          const now = Date.now();
+          if (phase === lastProgress.phase && phase !== 'done' && now - lastProgress.at < 1000)
+            return;
+          Object.assign(lastProgress, { phase, at: now });
           await runs().update({ where: { id: runId }, data: { phase, done, total } });
         },
       });

@@ -8,7 +8,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { AuditInput } from '../services/audit';
 import type { LeaverEntry, PlanEntry, PlannedUser } from './plan';
-import { bulkUpdate, tableInfo } from './target/sql';
+import { bulkUpdate, insertRows, tableInfo } from './target/sql';
 import type { NewUserRow, SyncTarget, UserRowChange } from './target/types';
 
 export type ApplyCounts = {
@@ -86,6 +86,7 @@ export const createApplier = (options: ApplierOptions) => {
     details,
   });
 
+  const planTable = tableInfo(strapi, UID.planEntry);
   const writePlanEntries = async (
     entries: {
       action: string;
@@ -95,9 +96,13 @@ export const createApplier = (options: ApplierOptions) => {
     }[]
   ) => {
     if (!entries.length) return;
-    await strapi.db
-      .query(UID.planEntry)
-      .createMany({ data: entries.map((entry) => ({ runId, ...entry })) });
+    await strapi.db.transaction(({ trx }) =>
+      insertRows(
+        trx,
+        planTable,
+        entries.map((entry) => ({ runId, ...entry }))
+      )
+    );
   };
 
   const hashPassword = (password: string) => bcrypt.hash(password, BCRYPT_ROUNDS);
@@ -109,21 +114,21 @@ export const createApplier = (options: ApplierOptions) => {
   ) => {
     const fresh = updates.filter((update) => update.rowId === null);
     const existing = updates.filter((update) => update.rowId !== null);
-    if (fresh.length) {
-      await strapi.db.query(UID.identity).createMany({
-        data: fresh.map((update) => ({
-          directoryId,
-          kind: 'user',
-          externalId: update.externalId,
-          targetUid: target.uid,
-          targetId: update.targetId,
-          hash: update.hash,
-          state: update.state,
-          lastSeenAt: now(),
-          profile: profileOf(update),
-        })),
-      });
-    }
+    await insertRows(
+      trx,
+      identityTable,
+      fresh.map((update) => ({
+        directoryId,
+        kind: 'user',
+        externalId: update.externalId,
+        targetUid: target.uid,
+        targetId: update.targetId,
+        hash: update.hash,
+        state: update.state,
+        lastSeenAt: now(),
+        profile: profileOf(update),
+      }))
+    );
     await bulkUpdate(
       trx,
       identityTable.table,
@@ -329,7 +334,14 @@ export const createApplier = (options: ApplierOptions) => {
 
   /** Sets managers where they differ from the stored ones. */
   const applyManagers = async (
-    pairs: { id: number; managerId: number | null; subject: string; from: number | null }[]
+    pairs: {
+      id: number;
+      managerId: number | null;
+      subject: string;
+      from: number | null;
+      /** false: set without an audit entry (a user created in this run). */
+      audit: boolean;
+    }[]
   ) => {
     if (!pairs.length) return;
     if (dryRun) {
@@ -345,16 +357,57 @@ export const createApplier = (options: ApplierOptions) => {
     }
     await strapi.db.transaction(async ({ trx }) => target.setManagers(trx, pairs));
     await options.record(
-      pairs.map((pair) =>
-        audit('user.update', pair.subject, {
-          changes: { manager: { from: pair.from, to: pair.managerId } },
-        })
+      pairs
+        .filter((pair) => pair.audit)
+        .map((pair) =>
+          audit('user.update', pair.subject, {
+            changes: { manager: { from: pair.from, to: pair.managerId } },
+          })
+        )
+    );
+  };
+
+  /** Sets the roles of users whose groups changed while their records did not. */
+  const applyRoleChanges = async (
+    changes: {
+      targetId: number;
+      externalId: string;
+      subject: string;
+      from: number[];
+      to: number[];
+    }[]
+  ) => {
+    if (!changes.length) return;
+    counts.updated += changes.length;
+    const entries = changes.map((change) =>
+      audit('user.update', change.subject, {
+        externalId: change.externalId,
+        changes: { roles: { from: change.from, to: change.to } },
+      })
+    );
+    if (dryRun) {
+      await writePlanEntries(
+        entries.map((entry) => ({
+          action: entry.action,
+          subject: entry.subject ?? '',
+          externalId: entry.details.externalId as string,
+          details: entry.details,
+        }))
+      );
+      return;
+    }
+    await strapi.db.transaction(({ trx }) =>
+      target.updateUsers(
+        trx,
+        changes.map((change) => ({ id: change.targetId, values: {}, roleIds: change.to }))
       )
     );
+    await options.record(entries);
   };
 
   return {
     counts,
+    applyRoleChanges,
     applyPage,
     applyLeavers,
     applyManagers,

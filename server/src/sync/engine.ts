@@ -23,6 +23,7 @@ import { createApplier, type ApplyCounts } from './apply';
 import { CancelledError, DeltaExpiredError } from './errors';
 import { createDuplicateGuard, digest, mapUser, type MappingRow } from './map';
 import {
+  wantedRoles,
   checkDisableThreshold,
   licenceRoom,
   pickRoles,
@@ -33,7 +34,7 @@ import {
   type PlannedUser,
   type StoredIdentity,
 } from './plan';
-import { chunks } from './target/sql';
+import { chunks, tableInfo } from './target/sql';
 import type { SyncTarget } from './target/types';
 
 export type RunCounts = ApplyCounts & { seen: number; groups: number; roleChanges: number };
@@ -65,6 +66,8 @@ export type EngineOptions = {
   ) => Promise<void>;
   /** The directory's default password (a secret) for users the source gives none. */
   defaultPassword: string | null;
+  /** Users per transaction (pages are gathered up to this size). */
+  batchSize: number;
   /** Ignore the saved delta state and enumerate everything. */
   forceFull: boolean;
   log: { info(message: string): void };
@@ -112,34 +115,33 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   // --- Stored state: identity links of users and roles, groups.
   const identities = new Map<string, StoredIdentity>();
   const roleIdentities = new Map<string, { rowId: number; targetId: number | null }>();
-  for (let offset = 0; ; offset += 5000) {
-    const rows: Record<string, unknown>[] = await strapi.db.query(UID.identity).findMany({
-      where: { directoryId },
-      select: ['id', 'kind', 'externalId', 'targetId', 'hash', 'state', 'profile'],
-      offset,
-      limit: 5000,
-      orderBy: { id: 'asc' },
+  // One query, no ORDER BY / OFFSET: paging with offsets re-sorted the table for every page.
+  const identityTable = tableInfo(strapi, UID.identity);
+  const c = (name: string) => identityTable.column(name);
+  const identityRows: Record<string, unknown>[] = await strapi.db
+    .connection(identityTable.table)
+    .select('id', c('kind'), c('externalId'), c('targetId'), c('hash'), c('state'), c('profile'))
+    .where(c('directoryId'), directoryId);
+  for (const row of identityRows) {
+    const externalId = String(row[c('externalId')]);
+    const targetId = row[c('targetId')] === null ? null : Number(row[c('targetId')]);
+    if (row[c('kind')] === 'role')
+      roleIdentities.set(externalId, { rowId: Number(row.id), targetId });
+    if (row[c('kind')] !== 'user') continue;
+    const rawProfile = row[c('profile')];
+    const profile = (typeof rawProfile === 'string' ? JSON.parse(rawProfile) : rawProfile) as {
+      passwordDigest?: string;
+    } | null;
+    identities.set(externalId, {
+      rowId: Number(row.id),
+      externalId,
+      targetId,
+      hash: (row[c('hash')] as string | null) ?? null,
+      state: row[c('state')] === 'disabled' ? 'disabled' : 'active',
+      passwordDigest: profile?.passwordDigest ?? null,
     });
-    for (const row of rows) {
-      const externalId = String(row.externalId);
-      if (row.kind === 'role')
-        roleIdentities.set(externalId, {
-          rowId: Number(row.id),
-          targetId: (row.targetId as number) ?? null,
-        });
-      if (row.kind !== 'user') continue;
-      identities.set(externalId, {
-        rowId: Number(row.id),
-        externalId,
-        targetId: (row.targetId as number | null) ?? null,
-        hash: (row.hash as string | null) ?? null,
-        state: row.state === 'disabled' ? 'disabled' : 'active',
-        passwordDigest:
-          ((row.profile as { passwordDigest?: string } | null)?.passwordDigest as string) ?? null,
-      });
-    }
-    if (rows.length < 5000) break;
   }
+  identityRows.length = 0;
 
   // --- Groups -> roles.
   const groupFilter = (group: DirectoryGroup) => {
@@ -161,8 +163,11 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   const rebuildMemberships = () => {
     memberships.clear();
     for (const [groupId, group] of groups) {
-      for (const member of group.members)
-        memberships.set(member, [...(memberships.get(member) ?? []), groupId]);
+      for (const member of group.members) {
+        const list = memberships.get(member);
+        if (list) list.push(groupId);
+        else memberships.set(member, [groupId]);
+      }
     }
   };
 
@@ -275,6 +280,7 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   const guard = createDuplicateGuard();
   const seen = new Set<string>();
   const managers = new Map<string, string | null>();
+  const createdThisRun = new Set<string>();
   let licenceLeft = licenceRoom(safety.licenceLimit, await target.countActive());
   const notCreated: string[] = [];
   // The default password is hashed once per run, and only if someone needs it.
@@ -393,15 +399,15 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
         })
       )
     );
-    await options.progress('applying', done, total);
     const needsDefault = entries.some(
       (entry) => entry.action === 'create' && !passwords.has(entry.user.externalId)
     );
     const hash = needsDefault ? await defaultPasswordHash() : null;
-    const { identities: written } = await applier.applyPage(entries, {
+    const { identities: written, created } = await applier.applyPage(entries, {
       byExternalId: passwords,
       defaultHash: hash,
     });
+    for (const externalId of created.keys()) createdThisRun.add(externalId);
     for (const update of written) {
       const existing = identities.get(update.externalId);
       identities.set(update.externalId, {
@@ -430,6 +436,43 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
       })),
       { byExternalId: new Map(), defaultHash: null }
     );
+  };
+
+  /** Re-plans only the roles of directory users whose groups changed (delta rounds). */
+  const reassignRoles = async (externalIds: string[]) => {
+    const policy = { managedRoleIds: managedRoleIds(), singleRole: target.singleRole };
+    for (const chunk of chunks(externalIds, options.batchSize)) {
+      const byTarget = new Map<number, string>();
+      for (const externalId of chunk) {
+        const identity = identities.get(externalId);
+        if (identity?.state === 'active' && identity.targetId !== null)
+          byTarget.set(identity.targetId, externalId);
+      }
+      const current = await target.loadUsers([...byTarget.keys()], ['username']);
+      const changes = [];
+      for (const [targetId, externalId] of byTarget) {
+        const row = current.get(targetId);
+        if (!row) continue;
+        const picked = pickRoles(
+          memberships.get(externalId) ?? [],
+          mappedRoles,
+          groups,
+          target.singleRole
+        );
+        const to = wantedRoles(row.roleIds, picked.length ? picked : defaultRoles, policy);
+        const from = [...row.roleIds].sort((a, b) => a - b);
+        if (to.length && from.join(',') !== to.join(',')) {
+          changes.push({
+            targetId,
+            externalId,
+            subject: row.fields.username ?? externalId,
+            from,
+            to,
+          });
+        }
+      }
+      await applier.applyRoleChanges(changes);
+    }
   };
 
   /** Disables the target refuses (admin users: the acting admin, the last super admin). */
@@ -490,17 +533,21 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
       );
     const current = await target.loadManagers(wanted.map((row) => row.id));
     const changed = wanted.filter((row) => (current.get(row.id) ?? null) !== row.managerId);
+    // A user created in this run gets its first manager without an audit entry of its own:
+    // its user.create entry already records the creation. Every later change is audited.
+    const audited = changed.filter((row) => !createdThisRun.has(row.externalId));
     const usernames = await usernamesOf(
       strapi,
       target,
-      changed.map((row) => row.id)
+      audited.map((row) => row.id)
     );
-    for (const chunk of chunks(changed, 500)) {
+    for (const chunk of chunks(changed, 2000)) {
       await applier.applyManagers(
         chunk.map((row) => ({
           ...row,
           subject: usernames.get(row.id) ?? row.externalId,
           from: current.get(row.id) ?? null,
+          audit: !createdThisRun.has(row.externalId),
         }))
       );
     }
@@ -534,13 +581,26 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
 
   async function applyDelta(changes: DirectoryChanges) {
     checkCancel();
-    for (const group of changes.groups) addGroup(group);
+    // Members whose set of groups changes need their roles re-planned, even when the source
+    // reports no change to the user record itself.
+    let regrouped: string[] = [];
     if (changes.groups.length) {
+      const touched = new Set<string>();
+      for (const group of changes.groups) {
+        for (const member of groups.get(group.externalId)?.members ?? []) touched.add(member);
+        for (const member of group.members) touched.add(member);
+      }
+      const key = (id: string) => [...(memberships.get(id) ?? [])].sort().join('\n');
+      const before = new Map([...touched].map((id) => [id, key(id)]));
+      for (const group of changes.groups) addGroup(group);
       rebuildMemberships();
       await syncRoles();
       if (!dryRun) await saveGroups(strapi, directoryId, [...groups.entries()], groupFilter);
+      regrouped = [...touched].filter((id) => before.get(id) !== key(id));
     }
+    const replanned = new Set(changes.users.map((user) => user.externalId));
     if (changes.users.length) await processUsers(changes.users, null);
+    await reassignRoles(regrouped.filter((id) => !replanned.has(id)));
     const removed = changes.removed
       .map((r) => identities.get(r.externalId))
       .filter(
@@ -582,7 +642,17 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
     rebuildMemberships();
     await syncRoles();
     if (!dryRun) await saveGroups(strapi, directoryId, [...groups.entries()], groupFilter);
-    for await (const page of provider.listUsers()) await processUsers(page, total);
+    // Pages are gathered into batches of `batchSize` users: one transaction per batch.
+    let batch: DirectoryUser[] = [];
+    for await (const page of provider.listUsers()) {
+      checkCancel();
+      for (const user of page) batch.push(user);
+      if (batch.length >= options.batchSize) {
+        await processUsers(batch, total);
+        batch = [];
+      }
+    }
+    if (batch.length) await processUsers(batch, total);
     await recordSourceSkips();
     // Rule 1: only now, after a complete enumeration, may anyone be disabled.
     checkCancel();

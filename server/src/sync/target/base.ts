@@ -5,7 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { CurrentUser, LocalMatch } from '../plan';
-import { bulkUpdate, chunks, readLinks, replaceLinks, tableInfo } from './sql';
+import { bulkUpdate, chunks, insertRows, readLinks, replaceLinks, tableInfo } from './sql';
 import type { NewUserRow, SyncTarget, TargetRole } from './types';
 
 export type TargetShape = {
@@ -108,23 +108,22 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
 
     async createUsers(trx, rows: NewUserRow[]) {
       if (!rows.length) return [];
-      const now = new Date();
-      const { ids } = await strapi.db.query(shape.userUid).createMany({
-        data: rows.map((row) => ({
+      const ids = await insertRows(
+        trx,
+        users,
+        rows.map((row) => ({
           ...row.values,
           ...shape.createDefaults(),
           ...(shape.loginProvider !== null ? { provider: shape.loginProvider } : {}),
           [shape.disabled.attribute]: stored(row.blocked),
           password: row.passwordHash,
-          publishedAt: now,
-        })),
-      });
-      const numericIds = ids.map(Number);
+        }))
+      );
       const links = rows.flatMap((row, i) =>
-        firstRole(row.roleIds).map((roleId) => ({ from: numericIds[i], to: roleId }))
+        firstRole(row.roleIds).map((roleId) => ({ from: ids[i], to: roleId }))
       );
       await replaceLinks(trx, roleLink, [], links);
-      return numericIds;
+      return ids;
     },
 
     async updateUsers(trx, changes) {

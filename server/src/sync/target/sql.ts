@@ -2,6 +2,7 @@
  * Bulk SQL helpers shared by the targets: statements over many rows, never one query per user.
  * They work on SQLite and PostgreSQL alike.
  */
+import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from './types';
 
@@ -49,7 +50,60 @@ export const tableInfo = (strapi: Core.Strapi, uid: string) => {
         ['string', 'text', 'email', 'enumeration', 'uid', 'richtext'].includes(a.type)
       )
       .map(([name]) => name);
-  return { table: meta.tableName, column, joinTable, has, scalarAttributes };
+  /**
+   * A row ready for a knex insert: attribute names turned into columns, JSON encoded, and what
+   * Strapi's entity service would add (a document id, timestamps, publishedAt).
+   */
+  const row = (values: Record<string, unknown>, now: Date, documentId: string) => {
+    const out: Record<string, unknown> = { [column('documentId')]: documentId };
+    for (const name of ['createdAt', 'updatedAt', 'publishedAt'])
+      if (has(name)) out[column(name)] = now;
+    for (const [name, value] of Object.entries(values)) {
+      const json = meta.attributes[name]?.type === 'json';
+      out[column(name)] =
+        json && value !== null && value !== undefined ? JSON.stringify(value) : value;
+    }
+    return out;
+  };
+  return { table: meta.tableName, column, joinTable, has, scalarAttributes, row };
+};
+
+export type TableInfo = ReturnType<typeof tableInfo>;
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * Document ids in Strapi's format (24 lower-case letters and digits), from one random buffer:
+ * Strapi's own generator (cuid2 over SHA-3) cost about a third of a 100,000-user first sync.
+ */
+export const documentIds = (count: number): string[] => {
+  const bytes = randomBytes(count * 24);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    let id = ALPHABET[bytes[i * 24] % 26];
+    for (let j = 1; j < 24; j += 1) id += ALPHABET[bytes[i * 24 + j] % 36];
+    ids.push(id);
+  }
+  return ids;
+};
+
+/** Inserts rows of a content type in chunks; returns their ids in order. */
+export const insertRows = async (
+  trx: Knex,
+  info: TableInfo,
+  rows: Record<string, unknown>[]
+): Promise<number[]> => {
+  const now = new Date();
+  const ids = documentIds(rows.length);
+  const out: number[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK).map((values, j) => info.row(values, now, ids[i + j]));
+    const inserted: ({ id: number } | number)[] = await trx(info.table)
+      .insert(chunk)
+      .returning('id');
+    for (const entry of inserted) out.push(Number(typeof entry === 'object' ? entry.id : entry));
+  }
+  return out;
 };
 
 /**
