@@ -1,4 +1,5 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { DirectoryOwner } from './components/DirectoryOwner';
 import { PERMISSIONS } from './permissions';
 import { PLUGIN_ID } from './pluginId';
 import { getTranslation } from './utils/getTranslation';
@@ -40,6 +41,14 @@ const plugin: StrapiApp['appPlugins'][string] = {
       ]
     );
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
+  },
+
+  /** The Content Manager's edit view of a user says which directory owns it. */
+  bootstrap(app) {
+    app.getPlugin('content-manager').injectComponent('editView', 'right-links', {
+      name: `${PLUGIN_ID}-owner`,
+      Component: DirectoryOwner,
+    });
   },
 
   async registerTrads({ locales }: { locales: string[] }) {

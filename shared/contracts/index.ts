@@ -234,3 +234,15 @@ export namespace Audit {
   };
   export type List = { data: Entry[]; meta: { pagination: Pagination } };
 }
+
+/** GET /owner?uid=&documentId=: the directory that owns a user, or null for a local user. */
+export namespace Owner {
+  export type Owner = {
+    directory: { id: number; name: string; type: string };
+    externalId: string;
+    state: 'active' | 'disabled';
+    lastChangedAt: string | null;
+    lastRunAt: string | null;
+  };
+  export type Response = { data: Owner | null };
+}

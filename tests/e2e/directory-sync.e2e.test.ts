@@ -229,6 +229,13 @@ describe('a CSV directory in the admin panel', () => {
     expect(blocked).toHaveLength(3);
     expect(blocked.join('\n')).toMatch(/e2e4[\s\S]*e2e5[\s\S]*e2e6/);
     await screenshot(page, 'content-manager-blocked');
+
+    await contentManager.openUser('e2e4@example.com');
+    await contentManager.owner().waitFor({ timeout: 30000 });
+    expect(await contentManager.owner().innerText()).toMatch(
+      /Managed by the directory[\s\S]*disabled by the directory/
+    );
+    await screenshot(page, 'content-manager-user-owner');
   });
 
   it('filters the audit log to one user', async () => {

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
 import { describeError } from '../sync/errors';
 import { getService } from '../utils/get-service';
 import { body, fail, idParam, optionalBoolean } from './validation';
@@ -142,6 +143,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           userFields: {
             'users-permissions': runner.targetFor('users-permissions', 'local').mappableFields(),
           },
+        },
+      };
+    },
+
+    /** Which directory owns a user (the Content Manager's edit view shows it). */
+    async owner(ctx: Ctx) {
+      const uid = ctx.query.uid;
+      const documentId = ctx.query.documentId;
+      if (uid !== 'plugin::users-permissions.user' && uid !== 'admin::user') {
+        fail('uid', "must be 'plugin::users-permissions.user' or 'admin::user'");
+      }
+      if (typeof documentId !== 'string' || !documentId) fail('documentId', 'is required');
+      const user = await strapi.db
+        .query(uid as string)
+        .findOne({ where: { documentId }, select: ['id'] });
+      const identity = user
+        ? await strapi.db
+            .query(UID.identity)
+            .findOne({ where: { kind: 'user', targetUid: uid, targetId: user.id } })
+        : null;
+      if (!identity) {
+        ctx.body = { data: null };
+        return;
+      }
+      const directory = await directories().describe(identity.directoryId);
+      ctx.body = {
+        data: {
+          directory: { id: directory.id, name: directory.name, type: directory.type },
+          externalId: identity.externalId,
+          state: identity.state,
+          lastChangedAt: identity.lastSeenAt,
+          lastRunAt: directory.lastRunAt,
         },
       };
     },

@@ -17,6 +17,7 @@ const admin = {
   routes: [
     route('GET', '/health', 'health.index', ACTIONS.read),
     route('GET', '/meta', 'directories.meta', ACTIONS.read),
+    route('GET', '/owner', 'directories.owner', ACTIONS.read),
     route('GET', '/directories', 'directories.find', ACTIONS.read),
     route('POST', '/directories', 'directories.create', ACTIONS.settings),
     route('GET', '/directories/:id', 'directories.findOne', ACTIONS.read),

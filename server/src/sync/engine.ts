@@ -144,9 +144,10 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   identityRows.length = 0;
 
   // --- Groups -> roles.
-  const groupFilter = (group: DirectoryGroup) => {
+  /** Whether a group (by name) is synced as a role: groupSync all / regex / none. */
+  const groupFilter = (name: string) => {
     if (groupSync.mode === 'all') return true;
-    if (groupSync.mode === 'regex') return new RegExp(groupSync.pattern ?? '^$').test(group.name);
+    if (groupSync.mode === 'regex') return new RegExp(groupSync.pattern ?? '^$').test(name);
     return false;
   };
   const groups = new Map<string, GroupState>();
@@ -172,9 +173,7 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   };
 
   const syncRoles = async () => {
-    const synced = [...groups.entries()].filter(([, group]) =>
-      groupFilter({ externalId: '', name: group.name, description: null, members: [] })
-    );
+    const synced = [...groups.entries()].filter(([, group]) => groupFilter(group.name));
     const existing = await target.existingRoleIds(
       [...roleIdentities.values()].map((r) => r.targetId).filter((id): id is number => id !== null)
     );
@@ -785,7 +784,7 @@ const saveGroups = async (
   strapi: Core.Strapi,
   directoryId: number,
   groups: [string, GroupState][],
-  synced: (group: DirectoryGroup) => boolean
+  synced: (name: string) => boolean
 ) => {
   const stored = (await strapi.db.query(UID.group).findMany({
     where: { directoryId },
@@ -803,7 +802,7 @@ const saveGroups = async (
         description: group.description,
         members: group.members,
         memberCount: group.members.length,
-        synced: synced({ externalId, name: group.name, description: null, members: [] }),
+        synced: synced(group.name),
         roleId: group.roleId,
       };
       const row = byExternal.get(externalId);

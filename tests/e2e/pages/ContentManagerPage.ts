@@ -28,4 +28,15 @@ export class ContentManagerPage {
   rows() {
     return this.page.locator('table tbody tr').allInnerTexts();
   }
+
+  /** Opens a user's edit view from the list by clicking its row. */
+  async openUser(email: string) {
+    await this.page.locator('table tbody tr', { hasText: email }).first().click();
+    await this.page.waitForURL(/collection-types\/plugin::users-permissions\.user\/[a-z0-9]+/);
+  }
+
+  /** The panel the plugin adds to a user's edit view (the directory that owns the user). */
+  owner() {
+    return this.page.getByTestId('directory-owner');
+  }
 }
