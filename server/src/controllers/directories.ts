@@ -18,7 +18,23 @@ const actorOf = (ctx: Ctx) => ctx.state.user?.email ?? 'admin';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const directories = () => getService('directories', { strapi });
-  const audit = () => getService('audit', { strapi });
+  /** One audit entry for an admin's action on a directory. */
+  const record = (
+    ctx: Ctx,
+    action: string,
+    directory: { id: number; name: string },
+    details: Record<string, unknown>
+  ) =>
+    getService('audit', { strapi }).record([
+      {
+        action,
+        directoryId: directory.id,
+        runId: null,
+        subject: directory.name,
+        actor: actorOf(ctx),
+        details,
+      },
+    ]);
 
   return {
     async find(ctx: Ctx) {
@@ -33,16 +49,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async create(ctx: Ctx) {
       const data = await directories().create(body(ctx.request.body));
-      await audit().record([
-        {
-          action: 'settings.update',
-          directoryId: data.id,
-          runId: null,
-          subject: data.name,
-          actor: actorOf(ctx),
-          details: { created: true, type: data.type },
-        },
-      ]);
+      await record(
+        ctx,
+        'settings.update',
+        { id: data.id, name: data.name },
+        { created: true, type: data.type }
+      );
       ctx.status = 201;
       ctx.body = { data };
     },
@@ -53,31 +65,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const fields = Object.keys(input).map((key) =>
         key === 'secrets' ? `secrets(${Object.keys(input.secrets as object).join(',')})` : key
       );
-      await audit().record([
-        {
-          action: 'settings.update',
-          directoryId: data.id,
-          runId: null,
-          subject: data.name,
-          actor: actorOf(ctx),
-          details: { fields },
-        },
-      ]);
+      await record(ctx, 'settings.update', { id: data.id, name: data.name }, { fields });
       ctx.body = { data };
     },
 
     async delete(ctx: Ctx) {
       const data = await directories().remove(idParam(ctx.params.id));
-      await audit().record([
-        {
-          action: 'settings.update',
-          directoryId: data.id,
-          runId: null,
-          subject: data.name,
-          actor: actorOf(ctx),
-          details: { deleted: true, unlinkedUsers: data.unlinkedUsers },
-        },
-      ]);
+      await record(
+        ctx,
+        'settings.update',
+        { id: data.id, name: data.name },
+        { deleted: true, unlinkedUsers: data.unlinkedUsers }
+      );
       ctx.body = { data };
     },
 
@@ -95,16 +94,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const { message } = describeError(error);
         result = { ok: false, message, checks: [{ name: 'settings', ok: false, message }] };
       }
-      await audit().record([
-        {
-          action: 'connection.test',
-          directoryId: row.id,
-          runId: null,
-          subject: row.name,
-          actor: actorOf(ctx),
-          details: { ok: result.ok, message: result.message },
-        },
-      ]);
+      await record(
+        ctx,
+        'connection.test',
+        { id: row.id, name: row.name },
+        { ok: result.ok, message: result.message }
+      );
       ctx.body = { data: result };
     },
 
