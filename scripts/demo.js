@@ -66,7 +66,10 @@ const startAzureSandbox = () =>
     run('npx', ['tsc', '-p', 'tests/fakes/tsconfig.json'], root);
     const fake = spawn(
       process.execPath,
-      [path.join(root, '.tmp/fakes/tests/fakes/graph/cli.js'), '--users', '2000', '--port', '0'],
+      [
+        path.join(root, '.tmp/fakes/tests/fakes/graph/cli.js'),
+        ...['--users', '2000', '--port', '0', '--domain', 'contoso.example'],
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }
     );
     fake.stdout.once('data', (line) => {

@@ -1,9 +1,11 @@
 /**
  * Starts the fake Entra ID + Graph server on its own, for the demo:
- *   node cli.js --port 8443 --users 500 [--groups 25] [--seed 42]   (or PORT=8443 USERS=500)
+ *   node cli.js --port 8443 --users 500 [--groups 25] [--seed 42] [--domain contoso.example]
+ *   (or PORT=8443 USERS=500)
  * and prints one line of JSON: url, tenantId, clientId, clientSecret.
  * Clients trust tests/fakes/certs/ca.pem.
  */
+import { generateOrg } from '../org';
 import { startGraphFake } from './index';
 
 const argument = (name: string) => {
@@ -12,12 +14,18 @@ const argument = (name: string) => {
 };
 const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 
+const users = number(argument('users') ?? process.env.USERS) ?? 100;
+const groups = number(argument('groups') ?? process.env.GROUPS);
+const seed = number(argument('seed') ?? process.env.SEED);
+const domain = argument('domain') ?? process.env.DOMAIN;
+
 startGraphFake({
   port: number(argument('port') ?? process.env.PORT) ?? 0,
   host: argument('host') ?? process.env.HOST,
-  users: number(argument('users') ?? process.env.USERS) ?? 100,
-  groups: number(argument('groups') ?? process.env.GROUPS),
-  seed: number(argument('seed') ?? process.env.SEED),
+  users,
+  groups,
+  seed,
+  ...(domain ? { org: generateOrg({ users, groups, seed, domain }) } : {}),
 }).then(
   (fake) => {
     const { url, port, tenantId, clientId, clientSecret } = fake;
