@@ -36,6 +36,14 @@ import {
 } from './plan';
 import { chunks, tableInfo } from './target/sql';
 import type { SyncTarget } from './target/types';
+import {
+  findRoleRenames,
+  identityRowIds,
+  loadStoredGroups,
+  saveGroups,
+  usernamesOf,
+  type GroupState,
+} from './store';
 
 export type RunCounts = ApplyCounts & { seen: number; groups: number; roleChanges: number };
 
@@ -71,13 +79,6 @@ export type EngineOptions = {
   /** Ignore the saved delta state and enumerate everything. */
   forceFull: boolean;
   log: { info(message: string): void };
-};
-
-type GroupState = {
-  name: string;
-  description: string | null;
-  members: string[];
-  roleId: number | null;
 };
 
 export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
@@ -702,126 +703,4 @@ const splitFields = (all: Record<string, string | null>, targetFields: ReadonlyS
   for (const [name, value] of Object.entries(all))
     (targetFields.has(name) ? fields : profile)[name] = value;
   return { fields, profile };
-};
-
-/** Roles the sync created whose group now has another name. */
-const findRoleRenames = async (strapi: Core.Strapi, target: SyncTarget, groups: GroupState[]) => {
-  const ids = groups.map((group) => group.roleId).filter((id): id is number => id !== null);
-  if (!ids.length) return [];
-  const rows: { id: number; name: string }[] = [];
-  for (const chunk of chunks(ids)) {
-    rows.push(
-      ...((await strapi.db
-        .query(target.uid === 'admin::user' ? 'admin::role' : 'plugin::users-permissions.role')
-        .findMany({ where: { id: { $in: chunk } }, select: ['id', 'name'] })) as {
-        id: number;
-        name: string;
-      }[])
-    );
-  }
-  const names = new Map(rows.map((row) => [row.id, row.name]));
-  return groups
-    .filter(
-      (group) =>
-        group.roleId !== null && names.has(group.roleId) && names.get(group.roleId) !== group.name
-    )
-    .map((group) => ({
-      id: group.roleId as number,
-      from: names.get(group.roleId as number) as string,
-      to: group.name,
-    }));
-};
-
-const usernamesOf = async (strapi: Core.Strapi, target: SyncTarget, ids: number[]) => {
-  const out = new Map<number, string>();
-  for (const chunk of chunks(ids)) {
-    const rows = (await strapi.db
-      .query(target.uid)
-      .findMany({ where: { id: { $in: chunk } }, select: ['id', 'username', 'email'] })) as {
-      id: number;
-      username: string | null;
-      email: string;
-    }[];
-    for (const row of rows) out.set(row.id, row.username ?? row.email);
-  }
-  return out;
-};
-
-const identityRowIds = async (strapi: Core.Strapi, directoryId: number, externalIds: string[]) => {
-  const out = new Map<string, number>();
-  for (const chunk of chunks(externalIds)) {
-    const rows = (await strapi.db.query(UID.identity).findMany({
-      where: { directoryId, kind: 'user', externalId: { $in: chunk } },
-      select: ['id', 'externalId'],
-    })) as { id: number; externalId: string }[];
-    for (const row of rows) out.set(row.externalId, row.id);
-  }
-  return out;
-};
-
-const loadStoredGroups = async (
-  strapi: Core.Strapi,
-  directoryId: number,
-  add: (group: DirectoryGroup) => void
-) => {
-  const rows = (await strapi.db.query(UID.group).findMany({ where: { directoryId } })) as {
-    externalId: string;
-    name: string;
-    description: string | null;
-    members: string[] | null;
-  }[];
-  for (const row of rows)
-    add({
-      externalId: row.externalId,
-      name: row.name,
-      description: row.description,
-      members: row.members ?? [],
-    });
-};
-
-/** Stores the directory's groups (new, changed, gone) for the panel and for delta runs. */
-const saveGroups = async (
-  strapi: Core.Strapi,
-  directoryId: number,
-  groups: [string, GroupState][],
-  synced: (name: string) => boolean
-) => {
-  const stored = (await strapi.db.query(UID.group).findMany({
-    where: { directoryId },
-    select: ['id', 'externalId', 'name', 'description', 'members', 'synced', 'roleId'],
-  })) as Record<string, unknown>[];
-  const byExternal = new Map(stored.map((row) => [String(row.externalId), row]));
-  const wanted = new Set(groups.map(([id]) => id));
-  await strapi.db.transaction(async () => {
-    const fresh = [];
-    for (const [externalId, group] of groups) {
-      const data = {
-        directoryId,
-        externalId,
-        name: group.name,
-        description: group.description,
-        members: group.members,
-        memberCount: group.members.length,
-        synced: synced(group.name),
-        roleId: group.roleId,
-      };
-      const row = byExternal.get(externalId);
-      if (!row) fresh.push(data);
-      else if (
-        row.name !== data.name ||
-        row.description !== data.description ||
-        Boolean(row.synced) !== data.synced ||
-        (row.roleId ?? null) !== data.roleId ||
-        JSON.stringify(row.members) !== JSON.stringify(data.members)
-      ) {
-        await strapi.db.query(UID.group).update({ where: { id: row.id }, data });
-      }
-    }
-    for (const chunk of chunks(fresh, 500))
-      await strapi.db.query(UID.group).createMany({ data: chunk });
-    const gone = stored
-      .filter((row) => !wanted.has(String(row.externalId)))
-      .map((row) => row.id as number);
-    if (gone.length) await strapi.db.query(UID.group).deleteMany({ where: { id: { $in: gone } } });
-  });
 };
