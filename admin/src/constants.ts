@@ -1,20 +1,2 @@
 /** Audit actions the log can be filtered on (docs/API.md). */
-export const AUDIT_ACTIONS = [
-  'user.create',
-  'user.update',
-  'user.disable',
-  'user.enable',
-  'user.skip',
-  'user.conflict',
-  'user.adopt',
-  'role.create',
-  'role.update',
-  'role.assign',
-  'role.unassign',
-  'group.sync',
-  'run.start',
-  'run.finish',
-  'run.fail',
-  'settings.update',
-  'connection.test',
-] as const;
+export { AUDIT_ACTIONS } from '../../shared/contracts';

@@ -1,4 +1,5 @@
 /** Identifiers shared by the whole server side. */
+import { AUDIT_ACTIONS } from '../../shared/contracts';
 
 export const PLUGIN_ID = 'user-directory-sync';
 
@@ -52,25 +53,8 @@ export type SyncRunTrigger = (typeof SYNC_RUN_TRIGGERS)[number];
 export const SYNC_PHASES = ['fetching', 'planning', 'applying', 'done'] as const;
 export type SyncPhase = (typeof SYNC_PHASES)[number];
 
-export const AUDIT_ACTIONS = [
-  'user.create',
-  'user.update',
-  'user.disable',
-  'user.enable',
-  'user.skip',
-  'user.conflict',
-  'user.adopt',
-  'role.create',
-  'role.update',
-  'role.assign',
-  'role.unassign',
-  'group.sync',
-  'run.start',
-  'run.finish',
-  'run.fail',
-  'settings.update',
-  'connection.test',
-] as const;
+/** Audit actions, shared with the admin panel. */
+export { AUDIT_ACTIONS };
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Profile attributes the plugin adds to the users-permissions user when absent. */

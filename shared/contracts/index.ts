@@ -1,3 +1,24 @@
+/** Audit actions (docs/API.md): what the log records and can be filtered on. */
+export const AUDIT_ACTIONS = [
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.enable',
+  'user.skip',
+  'user.conflict',
+  'user.adopt',
+  'role.create',
+  'role.update',
+  'role.assign',
+  'role.unassign',
+  'group.sync',
+  'run.start',
+  'run.finish',
+  'run.fail',
+  'settings.update',
+  'connection.test',
+] as const;
+
 /** HTTP contracts shared by the server and the admin panel (see docs/API.md). */
 
 /** Strapi's error body: `{ data: null, error: { status, name, message, details } }`. */
