@@ -237,4 +237,24 @@ describe('scheduler and run control', () => {
     expect(next.status).toBe(202);
     await runner().wait(next.body.data.id);
   });
+
+  it('cancels a run that another instance is executing', async () => {
+    const other = await startInstance();
+    instances.push(other);
+    server.setFile('/remote-cancel.csv', csv(20000, 'far'));
+    const dir = await directory('Remote cancel', '/remote-cancel.csv', { enabled: false });
+    const answer = await other.ask({ start: dir.id });
+    const runId = answer.started as number;
+    const cancel = await api.post(`/runs/${runId}/cancel`);
+    expect(cancel.status).toBe(202);
+    let status = 'running';
+    for (let i = 0; i < 100 && status === 'running'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = (await api.get(`/runs/${runId}`)).body.data.status;
+    }
+    expect(status).toBe('cancelled');
+    expect(
+      await app.strapi.db.query(USER_UID).count({ where: { username: { $startsWith: 'far' } } })
+    ).toBeLessThan(20000);
+  });
 });

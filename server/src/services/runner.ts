@@ -61,8 +61,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     runId: number,
     directoryId: number,
     options: StartOptions,
-    signal: AbortSignal
+    controller: AbortController
   ) => {
+    const { signal } = controller;
     const audit = getService('audit', { strapi });
     const directories = getService('directories', { strapi });
     const directory = await directories.findRow(directoryId);
@@ -81,6 +82,14 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       },
       (getConfig(strapi).leaseSeconds * 1000) / 3
     );
+    // A cancel asked through another instance is a flag on the run row: look at it every 2 s.
+    const cancelWatch = setInterval(() => {
+      void runs()
+        .findOne({ where: { id: runId }, select: ['cancelRequested'] })
+        .then(
+          (row: { cancelRequested?: boolean } | null) => row?.cancelRequested && controller.abort()
+        );
+    }, 2000);
     const log = {
       debug: (message: string) => strapi.log.debug(message),
       info: (message: string) => strapi.log.info(message),
@@ -164,6 +173,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       ]);
     } finally {
       clearInterval(renewal);
+      clearInterval(cancelWatch);
       await provider.close?.();
       await lease().release(directoryId, runId);
     }
@@ -198,7 +208,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       await runs().update({ where: { id: runId }, data: { status: 'running' } });
       const controller = new AbortController();
-      const done = execute(runId, directoryId, options, controller.signal)
+      const done = execute(runId, directoryId, options, controller)
         .catch((error) => {
           strapi.log.error(`[user-directory-sync] run ${runId}: ${describeError(error).message}`);
         })
