@@ -22,6 +22,7 @@ import type {
   Request,
   StoredUser,
 } from './protocol';
+import { postgresQuery } from '../../tests/helpers/postgres';
 
 process.env.APP_KEYS ??= 'benchKeyA,benchKeyB';
 process.env.API_TOKEN_SALT ??= 'bench-api-token-salt';
@@ -66,28 +67,6 @@ const measure = () => {
   return meter;
 };
 
-const pgQuery = async (sql: string) => {
-  type PgClient = {
-    connect(): Promise<void>;
-    query(sql: string): Promise<unknown>;
-    end(): Promise<void>;
-  };
-  const { Client } = require('pg') as { Client: new (options: object) => PgClient };
-  const client = new Client({
-    host: process.env.DATABASE_HOST ?? 'localhost',
-    port: Number(process.env.DATABASE_PORT ?? 5432),
-    user: process.env.DATABASE_USERNAME ?? 'strapi',
-    password: process.env.DATABASE_PASSWORD ?? 'strapi',
-    database: process.env.DATABASE_NAME ?? 'strapi',
-  });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-};
-
 const boot = async ({ db }: { db: DbKind }) => {
   const started = Date.now();
   const appDir = playgroundDir();
@@ -104,8 +83,8 @@ const boot = async ({ db }: { db: DbKind }) => {
   } else {
     const schema = `bench_${id}`;
     process.env.DATABASE_SCHEMA = schema;
-    await pgQuery(`CREATE SCHEMA "${schema}"`);
-    cleanup = () => pgQuery(`DROP SCHEMA "${schema}" CASCADE`);
+    await postgresQuery(`CREATE SCHEMA "${schema}"`);
+    cleanup = () => postgresQuery(`DROP SCHEMA "${schema}" CASCADE`);
   }
   // The orchestrator compiled the app (compileStrapi) before starting this process, so the
   // TypeScript compiler's memory is not counted in this process's RSS.

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { compileStrapi, createStrapi, type Core } from '@strapi/strapi';
 import request from 'supertest';
+import { postgresQuery } from './postgres';
 
 const appDir = path.resolve(__dirname, '../../playground');
 
@@ -48,29 +49,8 @@ export const startApp = async (): Promise<TestApp> => {
   } else {
     const schema = `test_${id.replace(/-/g, '_')}`;
     process.env.DATABASE_SCHEMA = schema;
-    type PgClient = {
-      connect(): Promise<void>;
-      query(sql: string): Promise<unknown>;
-      end(): Promise<void>;
-    };
-    const { Client } = require('pg') as { Client: new (options: object) => PgClient };
-    const connect = async (sql: string) => {
-      const client = new Client({
-        host: process.env.DATABASE_HOST ?? 'localhost',
-        port: Number(process.env.DATABASE_PORT ?? 5432),
-        user: process.env.DATABASE_USERNAME ?? 'strapi',
-        password: process.env.DATABASE_PASSWORD ?? 'strapi',
-        database: process.env.DATABASE_NAME ?? 'strapi',
-      });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    await connect(`CREATE SCHEMA "${schema}"`);
-    cleanup = () => connect(`DROP SCHEMA "${schema}" CASCADE`);
+    await postgresQuery(`CREATE SCHEMA "${schema}"`);
+    cleanup = () => postgresQuery(`DROP SCHEMA "${schema}" CASCADE`);
   }
 
   const strapi = createStrapi({ appDir, distDir, autoReload: false, serveAdminPanel: false });

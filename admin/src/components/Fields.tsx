@@ -22,6 +22,23 @@ type Common = {
   disabled?: boolean;
 };
 
+/** The frame every field shares: the label, the control, its hint and the server's error. */
+const Labelled = ({
+  name,
+  label,
+  hint,
+  error,
+  required,
+  children,
+}: Omit<Common, 'disabled'> & { children: ReactNode }) => (
+  <Field.Root name={name} hint={hint} error={error} required={required}>
+    <Field.Label>{label}</Field.Label>
+    {children}
+    <Field.Hint />
+    <Field.Error />
+  </Field.Root>
+);
+
 /** A labelled text input with its hint and the server's error message. */
 export const TextField = ({
   name,
@@ -40,8 +57,7 @@ export const TextField = ({
   placeholder?: string;
   type?: string;
 }) => (
-  <Field.Root name={name} hint={hint} error={error} required={required}>
-    <Field.Label>{label}</Field.Label>
+  <Labelled name={name} label={label} hint={hint} error={error} required={required}>
     <TextInput
       type={type}
       value={value}
@@ -49,9 +65,7 @@ export const TextField = ({
       disabled={disabled}
       onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange(event.target.value)}
     />
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Labelled>
 );
 
 /** A labelled multi-line input (PEM certificates). */
@@ -66,17 +80,14 @@ export const TextareaField = ({
   onChange,
   placeholder,
 }: Common & { value: string; onChange: (value: string) => void; placeholder?: string }) => (
-  <Field.Root name={name} hint={hint} error={error} required={required}>
-    <Field.Label>{label}</Field.Label>
+  <Labelled name={name} label={label} hint={hint} error={error} required={required}>
     <Textarea
       value={value}
       placeholder={placeholder}
       disabled={disabled}
       onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => onChange(event.target.value)}
     />
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Labelled>
 );
 
 /** A labelled select of fixed options. */
@@ -97,8 +108,7 @@ export const SelectField = ({
   options: { value: string; label: string }[];
   placeholder?: string;
 }) => (
-  <Field.Root name={name} hint={hint} error={error} required={required}>
-    <Field.Label>{label}</Field.Label>
+  <Labelled name={name} label={label} hint={hint} error={error} required={required}>
     <SingleSelect
       value={value}
       placeholder={placeholder}
@@ -111,9 +121,7 @@ export const SelectField = ({
         </SingleSelectOption>
       ))}
     </SingleSelect>
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Labelled>
 );
 
 /** A labelled number input; empty is undefined. */
@@ -127,12 +135,9 @@ export const NumberField = ({
   value,
   onChange,
 }: Common & { value: number | undefined; onChange: (value: number | undefined) => void }) => (
-  <Field.Root name={name} hint={hint} error={error} required={required}>
-    <Field.Label>{label}</Field.Label>
+  <Labelled name={name} label={label} hint={hint} error={error} required={required}>
     <NumberInput value={value} disabled={disabled} onValueChange={onChange} />
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Labelled>
 );
 
 /**
