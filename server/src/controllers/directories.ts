@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { describeError } from '../sync/errors';
+import { describeError } from '../providers/errors';
 import { getService } from '../utils/get-service';
 import { body, fail, idParam, optionalBoolean } from './validation';
 

@@ -5,7 +5,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { mapUser } from '../sync/map';
-import { chunks } from '../sync/target/sql';
+import { chunks } from '../db/sql';
 import { getService } from '../utils/get-service';
 
 type Candidate = {

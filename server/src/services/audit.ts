@@ -4,7 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { insertRows, tableInfo } from '../sync/target/sql';
+import { insertRows, tableInfo } from '../db/sql';
 
 export type AuditInput = {
   action: string;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Core } from '@strapi/strapi';
-import { StopSyncError } from '../sync/errors';
+import { StopSyncError } from '../providers/errors';
 
 export const createMediaService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async open(fileId: number) {

@@ -5,7 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { chunks } from '../sync/target/sql';
+import { chunks } from '../db/sql';
 import type { DirectoryRow } from './directories';
 
 export type OrgPerson = {

@@ -8,11 +8,11 @@ import type { Core } from '@strapi/strapi';
 import { UID, type SyncRunTrigger } from '../constants';
 import { runSync } from '../sync/engine';
 import { EMPTY_COUNTS, serializeRun } from '../sync/result';
-import { describeError } from '../sync/errors';
+import { describeError } from '../providers/errors';
 import { createLease } from '../sync/lease';
-import { createAdminTarget } from '../sync/target/admin';
-import { createUsersPermissionsTarget } from '../sync/target/users-permissions';
-import type { SyncTarget } from '../sync/target/types';
+import { createAdminTarget } from '../sync/targets/admin';
+import { createUsersPermissionsTarget } from '../sync/targets/users-permissions';
+import type { SyncTarget } from '../sync/targets/types';
 import { getConfig, getService } from '../utils/get-service';
 
 export type StartOptions = {

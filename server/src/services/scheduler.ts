@@ -7,7 +7,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { nextRunAfter } from '../sync/schedule';
-import { tableInfo } from '../sync/target/sql';
+import { tableInfo } from '../db/sql';
 import { getConfig, getService } from '../utils/get-service';
 import { RunInProgressError } from './runner';
 

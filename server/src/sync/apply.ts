@@ -8,8 +8,8 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { AuditInput } from '../services/audit';
 import type { LeaverEntry, PlanEntry, PlannedUser } from './plan';
-import { bulkUpdate, insertRows, tableInfo } from './target/sql';
-import type { NewUserRow, SyncTarget, UserRowChange } from './target/types';
+import { bulkUpdate, insertRows, tableInfo } from '../db/sql';
+import type { NewUserRow, SyncTarget, UserRowChange } from './targets/types';
 
 export type ApplyCounts = {
   created: number;

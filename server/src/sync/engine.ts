@@ -20,7 +20,7 @@ import type { AuditInput } from '../services/audit';
 import type { DirectoryRow } from '../services/directories';
 import { DEFAULT_GROUP_SYNC, DEFAULT_SAFETY } from '../services/directories';
 import { createApplier, type ApplyCounts } from './apply';
-import { CancelledError, DeltaExpiredError } from './errors';
+import { CancelledError, DeltaExpiredError } from '../providers/errors';
 import { createDuplicateGuard, digest, mapUser, type MappingRow } from './map';
 import {
   wantedRoles,
@@ -34,8 +34,8 @@ import {
   type PlannedUser,
   type StoredIdentity,
 } from './plan';
-import { chunks, tableInfo } from './target/sql';
-import type { SyncTarget } from './target/types';
+import { chunks, tableInfo } from '../db/sql';
+import type { SyncTarget } from './targets/types';
 import {
   findRoleRenames,
   identityRowIds,

@@ -5,7 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { tableInfo } from './target/sql';
+import { tableInfo } from '../db/sql';
 
 export const createLease = (strapi: Core.Strapi, owner: string, seconds: number) => {
   const directories = () => tableInfo(strapi, UID.directory);

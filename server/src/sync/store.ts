@@ -5,8 +5,8 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { DirectoryGroup } from '../providers/types';
-import { chunks } from './target/sql';
-import type { SyncTarget } from './target/types';
+import { chunks } from '../db/sql';
+import type { SyncTarget } from './targets/types';
 
 /** A directory group as a run holds it: members and the role it maps to. */
 export type GroupState = {

@@ -12,7 +12,7 @@ import {
   StopSyncError,
   SyncError,
   TransientSyncError,
-} from '../../../server/src/sync/errors';
+} from '../../../server/src/providers/errors';
 import { startGraphFake, type GraphFake } from '../../fakes/graph';
 import { closeProviders, collect, failure, providerFor } from './support';
 

@@ -1,4 +1,4 @@
-import { StopSyncError } from '../../../server/src/sync/errors';
+import { StopSyncError } from '../../../server/src/providers/errors';
 import { closeProviders, mediaProvider, rejection, syncGroups, users } from './helpers';
 
 const NAMES = ['ada.lovelace', 'alan.turing'];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCsvProvider, type CsvConnection } from '../../../server/src/providers/csv';
 import type { ProviderSettings } from '../../../server/src/providers/types';
-import { CancelledError, StopSyncError } from '../../../server/src/sync/errors';
+import { CancelledError, StopSyncError } from '../../../server/src/providers/errors';
 import { type CsvFileServer, startCsvFileServer } from '../../fakes/csv/server';
 import { CA_PEM, closeProviders, FIXTURES, memoryLog, rejection, track, users } from './helpers';
 

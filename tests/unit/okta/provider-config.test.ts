@@ -11,7 +11,7 @@ import {
   readOktaOptions,
 } from '../../../server/src/providers/okta';
 import { statusRule } from '../../../server/src/providers/okta/map';
-import { CancelledError, StopSyncError } from '../../../server/src/sync/errors';
+import { CancelledError, StopSyncError } from '../../../server/src/providers/errors';
 import { startOktaFake, type OktaFake } from '../../fakes/okta';
 import {
   assignedGroupIds,

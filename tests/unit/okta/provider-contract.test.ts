@@ -3,7 +3,7 @@
  * throttling and failures, the empty-page trap, and what each failure tells the admin.
  */
 import { generateKeyPairSync } from 'crypto';
-import { StopSyncError, TransientSyncError } from '../../../server/src/sync/errors';
+import { StopSyncError, TransientSyncError } from '../../../server/src/providers/errors';
 import { startOktaFake, type OktaFake, type ServiceAppCredentials } from '../../fakes/okta';
 import {
   assignedGroupIds,

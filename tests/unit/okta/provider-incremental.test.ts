@@ -2,7 +2,7 @@
  * Incremental rounds against the fake org: users changed since the saved time (deactivated ones
  * included), groups whose membership changed, people who joined or left the selected groups.
  */
-import { DeltaExpiredError } from '../../../server/src/sync/errors';
+import { DeltaExpiredError } from '../../../server/src/providers/errors';
 import type { ProviderState } from '../../../server/src/providers/types';
 import { readOktaState } from '../../../server/src/providers/okta';
 import {

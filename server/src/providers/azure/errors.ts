@@ -5,7 +5,7 @@
  */
 import { GraphError } from '@microsoft/microsoft-graph-client';
 
-import { DeltaExpiredError, StopSyncError, TransientSyncError } from '../../sync/errors';
+import { DeltaExpiredError, StopSyncError, TransientSyncError } from '../errors';
 import { GraphNetworkError, TLS_ERROR_CODES } from './https-handler';
 
 /** What to do about one failed request. */

@@ -9,7 +9,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { AuthenticationHandler, Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
-import { CancelledError, StopSyncError } from '../../sync/errors';
+import { CancelledError, StopSyncError } from '../errors';
 import type { ProviderContext } from '../types';
 import {
   classify,

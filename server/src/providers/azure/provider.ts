@@ -11,7 +11,7 @@
  * changes of the groups in scope (selected groups and their nested groups), re-reading the scope's
  * member ids only when something changed.
  */
-import { DeltaExpiredError, StopSyncError, TransientSyncError } from '../../sync/errors';
+import { DeltaExpiredError, StopSyncError, TransientSyncError } from '../errors';
 import type {
   ConnectionCheck,
   ConnectionResult,

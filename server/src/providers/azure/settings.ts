@@ -1,5 +1,5 @@
 /** The Azure connection, options and saved delta state, validated at the edge. */
-import { StopSyncError } from '../../sync/errors';
+import { StopSyncError } from '../errors';
 import type { ProviderSettings, ProviderState } from '../types';
 
 /** Where and as whom the provider signs in. The client secret travels in `secrets.clientSecret`. */

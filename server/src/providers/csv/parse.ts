@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { StopSyncError } from '../../sync/errors';
+import { StopSyncError } from '../errors';
 
 /** The delimiters a CSV source may use. */
 export const CSV_DELIMITERS = [',', ';', '\t'] as const;

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
-import { CancelledError, StopSyncError } from '../../sync/errors';
+import { CancelledError, StopSyncError } from '../errors';
 import type {
   ConnectionCheck,
   ConnectionResult,

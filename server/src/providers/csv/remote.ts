@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { CancelledError, StopSyncError } from '../../sync/errors';
+import { CancelledError, StopSyncError } from '../errors';
 import { formatBytes, tooLarge } from './temp-file';
 
 /** What a remote fetch needs besides the URL. */

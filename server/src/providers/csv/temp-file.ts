@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StopSyncError } from '../../sync/errors';
+import { StopSyncError } from '../errors';
 
 /** A downloaded copy of the CSV file, read as often as needed and deleted on close. */
 export type SavedFile = { path: string; bytes: number; sha256: string };

@@ -8,7 +8,7 @@
  */
 import { createPrivateKey, type JsonWebKeyInput } from 'crypto';
 import { Client } from '@okta/okta-sdk-nodejs';
-import { StopSyncError } from '../../sync/errors';
+import { StopSyncError } from '../errors';
 import type { OktaConnection } from './connection';
 import type { OktaRequestExecutor } from './request-executor';
 

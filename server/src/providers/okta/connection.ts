@@ -2,7 +2,7 @@
  * The Okta directory's settings: the connection (what the admin types on the Connection tab), the
  * options, and their validation. Every problem becomes a StopSyncError an admin can act on.
  */
-import { StopSyncError } from '../../sync/errors';
+import { StopSyncError } from '../errors';
 
 /** The Okta connection settings (secrets apart: `apiToken` or `privateKey`). */
 export type OktaConnection = {

@@ -2,7 +2,7 @@
  * Turns what the Okta SDK throws (OktaApiError with Okta's error body, HttpError for a non-JSON
  * body, key parsing errors) into the sync's error kinds, in words an admin can act on.
  */
-import { CancelledError, StopSyncError, SyncError, TransientSyncError } from '../../sync/errors';
+import { CancelledError, StopSyncError, SyncError, TransientSyncError } from '../errors';
 
 /** What the failing call was doing, for the message. */
 export type ErrorContext = {

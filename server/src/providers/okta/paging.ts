@@ -7,7 +7,7 @@
  * a page with data (a paging loop) fails the run instead of spinning.
  */
 import type { Collection } from '@okta/okta-sdk-nodejs';
-import { CancelledError, TransientSyncError } from '../../sync/errors';
+import { CancelledError, TransientSyncError } from '../errors';
 
 /** Empty pages in a row tolerated before the listing is declared stuck. */
 const MAX_EMPTY_PAGES = 50;

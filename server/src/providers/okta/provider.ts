@@ -8,7 +8,7 @@
  * changed, and report who left every selected group as out of scope.
  */
 import type { Collection, User } from '@okta/okta-sdk-nodejs';
-import { CancelledError, DeltaExpiredError, StopSyncError } from '../../sync/errors';
+import { CancelledError, DeltaExpiredError, StopSyncError } from '../errors';
 import type {
   ConnectionResult,
   DirectoryChanges,

@@ -16,7 +16,7 @@ import http from 'http';
 import https from 'https';
 import { rootCertificates } from 'tls';
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
-import { CancelledError, StopSyncError, TransientSyncError } from '../../sync/errors';
+import { CancelledError, StopSyncError, TransientSyncError } from '../errors';
 import type { ProviderLogger } from '../types';
 
 /** The part of a node-fetch Response the executor and the SDK use. */

@@ -3,7 +3,7 @@
  * app, assigned groups). It never throws; each failure says what to change in Okta or here.
  */
 import type { Client, Collection } from '@okta/okta-sdk-nodejs';
-import { SyncError } from '../../sync/errors';
+import { SyncError } from '../errors';
 import type {
   ConnectionCheck,
   ConnectionResult,

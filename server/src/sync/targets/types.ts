@@ -2,7 +2,9 @@ import type { Core } from '@strapi/strapi';
 import type { CurrentUser, LocalMatch } from '../plan';
 
 /** A knex connection or the batch's transaction. */
-export type Knex = Core.Strapi['db']['connection'];
+import type { Knex } from '../../db/sql';
+
+export type { Knex };
 
 /** A user row to insert. Values are keyed by attribute name. */
 export type NewUserRow = {

@@ -5,7 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { CurrentUser, LocalMatch } from '../plan';
-import { bulkUpdate, chunks, insertRows, readLinks, replaceLinks, tableInfo } from './sql';
+import { bulkUpdate, chunks, insertRows, readLinks, replaceLinks, tableInfo } from '../../db/sql';
 import type { NewUserRow, SyncTarget, TargetRole } from './types';
 
 export type TargetShape = {

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import type { Knex } from './types';
+
+export type Knex = Core.Strapi['db']['connection'];
 
 type RawBindings = Parameters<Knex['raw']>[1];
 
