@@ -2,7 +2,6 @@
  * Step 1: the stored state a run starts from: identity links, the roles of the mapping, the
  * default and protected roles, the active users before the run and the licence room.
  */
-import { emptyCounts } from '../apply';
 import { createDuplicateGuard } from '../map';
 import { licenceRoom, type MappedRole } from '../plan';
 import type { RunContext, RunMode, RunState } from '../state';

@@ -26,7 +26,7 @@ export const screenDisables = async (ctx: RunContext, ids: number[]) =>
 
 export const syncUsers = async (ctx: RunContext, state: RunState, users: DirectoryUser[]) => {
   ctx.checkCancel();
-  const { target, applier } = ctx;
+  const { target } = ctx;
   state.counts.seen += users.length;
   const planned: PlannedUser[] = [];
   const skips: PlanEntry[] = [];

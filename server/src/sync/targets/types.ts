@@ -1,4 +1,3 @@
-import type { Core } from '@strapi/strapi';
 import type { CurrentUser, LocalMatch } from '../plan';
 
 /** A knex connection or the batch's transaction. */
