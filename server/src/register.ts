@@ -25,8 +25,36 @@ const extendUserContentType = (strapi: Core.Strapi) => {
   }
 };
 
+type ActionProvider = {
+  values(): RegisteredAction[];
+  hooks: {
+    willRegister: { register(handler: (event: { value: RegisteredAction }) => void): void };
+  };
+};
+type RegisteredAction = { pluginName?: string; subjects?: string[] };
+
+/**
+ * The Content Manager serves the rows of any content type to an admin holding its explorer actions
+ * on it, hidden from its menu or not, and a Super Admin holds them on every type they list: its Read
+ * lists all content types. The plugin's rows (encrypted secrets, sync state, identity profiles with
+ * password digests, the audit log) are served by the plugin's own API only, so its content types are
+ * taken out of the subjects of every Content Manager action, whenever it registers them: no role can
+ * hold them, and each `/content-manager/...` request on them is a 403.
+ */
+const withholdFromContentManager = (strapi: Core.Strapi) => {
+  const actions = strapi.admin.services.permission.actionProvider as unknown as ActionProvider;
+  const ours = (subject: string) => subject.startsWith(`plugin::${PLUGIN_ID}.`);
+  const withhold = (action: RegisteredAction) => {
+    if (action.pluginName === 'content-manager' && Array.isArray(action.subjects))
+      action.subjects = action.subjects.filter((subject) => !ours(subject));
+  };
+  actions.hooks.willRegister.register(({ value }) => withhold(value));
+  for (const action of actions.values()) withhold(action);
+};
+
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   extendUserContentType(strapi);
+  withholdFromContentManager(strapi);
   const providers = getService('providers', { strapi });
   for (const [type, definition] of Object.entries(BUILT_IN_PROVIDERS))
     providers.register(type, definition);
