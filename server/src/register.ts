@@ -50,6 +50,34 @@ const withholdFromContentManager = (strapi: Core.Strapi) => {
   };
   actions.hooks.willRegister.register(({ value }) => withhold(value));
   for (const action of actions.values()) withhold(action);
+  // And a clear 403 on any Content Manager URL naming them, before the Content Manager answers
+  // (it answers some of them, e.g. its relations routes, with a 500 when the permission is missing).
+  strapi.server.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/content-manager/') && namesOwnType(ctx.url)) {
+      ctx.status = 403;
+      ctx.body = {
+        data: null,
+        error: {
+          status: 403,
+          name: 'ForbiddenError',
+          message: `The rows of ${PLUGIN_ID} are served by its own admin API only, not by the Content Manager.`,
+          details: {},
+        },
+      };
+      return;
+    }
+    await next();
+  });
+};
+
+const namesOwnType = (url: string) => {
+  let decoded = url;
+  try {
+    decoded = decodeURIComponent(url);
+  } catch {
+    // A malformed escape: look at the URL as it came.
+  }
+  return decoded.includes(`plugin::${PLUGIN_ID}.`);
 };
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {

@@ -80,7 +80,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const planned = await strapi.db.query(UID.planEntry).count({ where: { runId: run.id } });
       const uid = planned || run.dryRun ? UID.planEntry : UID.auditEntry;
       if (uid === UID.auditEntry && !ctx.state.userAbility?.can(ACTIONS.audit)) {
-        throw new errors.ForbiddenError(
+        // A PolicyError, not a ForbiddenError: Strapi replaces the latter's message with "Forbidden".
+        throw new errors.PolicyError(
           'The changes of an applied run are audit entries: reading them needs the "Read the audit log" permission.'
         );
       }
