@@ -66,12 +66,15 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
         }[]
       ).map((row) => row.externalId)
     );
+    // The digest the run keeps (keyed), so the run finds the adopted password unchanged.
+    const secrets = getService('secrets', { strapi });
+    const keyedDigest = (password: string) => secrets.keyedDigest(password);
     const found: Match[] = [];
     try {
       for await (const page of provider.listUsers()) {
         const users = page
           .filter((user) => !linked.has(user.externalId))
-          .map((user) => mapUser(user, directory.mapping ?? [], []))
+          .map((user) => mapUser(user, directory.mapping ?? [], [], keyedDigest))
           .flatMap((result) => (result.ok ? [result.user] : []));
         for (const chunk of chunks(users)) {
           const matches = await target.findByLogin(
