@@ -687,6 +687,9 @@ describe('security: permissions, Content Manager, audit export, bookkeeping, ado
         const run = await api.run(id);
         expect(run.status).toBe('succeeded');
       }
+      // The source changes the password later: the adopted account keeps its own.
+      store.users = [{ ...store.users[0], password: 'Directory-Password-10' }];
+      expect((await api.run(id)).status).toBe('succeeded');
       const after = await app.strapi.db
         .query(USER_UID)
         .findOne({ where: { id: local.id }, select: ['password', 'firstname'] });
