@@ -1,5 +1,5 @@
 /** Identifiers shared by the whole server side. */
-import { AUDIT_ACTIONS } from '../../shared/contracts';
+import { AUDIT_ACTIONS, PROFILE_ATTRIBUTES } from '../../shared/contracts';
 
 export const PLUGIN_ID = 'user-directory-sync';
 
@@ -57,16 +57,8 @@ export type SyncPhase = (typeof SYNC_PHASES)[number];
 export { AUDIT_ACTIONS };
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** Profile attributes the plugin adds to the users-permissions user when absent. */
-export const PROFILE_ATTRIBUTES = [
-  'firstname',
-  'lastname',
-  'displayName',
-  'jobTitle',
-  'department',
-  'employeeId',
-  'phone',
-] as const;
+/** Profile attributes the plugin adds to the users-permissions user when absent (shared list). */
+export { PROFILE_ATTRIBUTES };
 
 /** Attributes a mapping may never write: the engine owns them. */
 export const RESERVED_TARGETS = [

@@ -1,3 +1,15 @@
+import userAttributes from './user-attributes.json';
+
+/** Profile attributes the plugin adds to the users-permissions user (first and last name...). */
+export const PROFILE_ATTRIBUTES: readonly string[] = userAttributes.profile;
+/** Every user attribute a directory record fills by name: username, email and the profile. */
+export const USER_ATTRIBUTES: readonly string[] = [
+  ...userAttributes.identity,
+  ...userAttributes.profile,
+];
+/** CSV columns with a role of their own rather than an attribute. */
+export const CSV_ROLE_COLUMNS: readonly string[] = userAttributes.csvColumns;
+
 /** Audit actions (docs/API.md): what the log records and can be filtered on. */
 export const AUDIT_ACTIONS = [
   'user.create',

@@ -9,6 +9,7 @@ import { UID, type SyncRunTrigger } from '../constants';
 import { runSync } from '../sync/engine';
 import { EMPTY_COUNTS, serializeRun } from '../sync/result';
 import { describeError } from '../providers/errors';
+import type { DirectoryProvider } from '../providers/types';
 import { createLease } from '../sync/lease';
 import { createAdminTarget } from '../sync/targets/admin';
 import { createUsersPermissionsTarget } from '../sync/targets/users-permissions';
@@ -95,9 +96,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       info: (message: string) => strapi.log.info(message),
       warn: (message: string) => strapi.log.warn(message),
     };
-    const provider = directories.provider(directory, { log, signal });
     const lastProgress = { phase: '', at: 0 };
+    let provider: DirectoryProvider | null = null;
     try {
+      // Refuses settings that are not valid, and secrets saved for another endpoint (StopSyncError).
+      provider = directories.provider(directory, { log, signal });
       const outcome = await runSync({
         strapi,
         directory,
@@ -174,7 +177,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     } finally {
       clearInterval(renewal);
       clearInterval(cancelWatch);
-      await provider.close?.();
+      await provider?.close?.();
       await lease().release(directoryId, runId);
     }
   };
