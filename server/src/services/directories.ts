@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { errors } from '@strapi/utils';
 import type { Core } from '@strapi/strapi';
 import type { Directories } from '../../../shared/contracts';
-import { ADMIN_ROLE_UID, TARGETS, UID } from '../constants';
+import { ADMIN_ROLE_UID, PROFILE_ATTRIBUTES, TARGETS, UID } from '../constants';
 import { validateSchema } from '../controllers/validation';
 import {
   bodySchema,
@@ -90,8 +90,14 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
   const registry = () => getService('providers', { strapi });
   const secrets = () => getService('secrets', { strapi });
 
-  const mappableFields = (target: string) =>
-    getService('runner', { strapi }).targetFor(target, 'local').mappableFields();
+  /**
+   * The attributes a mapping row may write: the target's fields; for admin users, also the
+   * profile attributes they lack (kept on the identity link, where the org chart reads them).
+   */
+  const mappableFields = (target: string) => {
+    const fields = getService('runner', { strapi }).targetFor(target, 'local').mappableFields();
+    return target === 'admin' ? [...new Set([...fields, ...PROFILE_ATTRIBUTES])] : fields;
+  };
 
   const serialize = (row: DirectoryRow, lastRun: Record<string, unknown> | null = null) => {
     const definition = registry().get(row.type);
