@@ -30,6 +30,25 @@ export const AUDIT_ACTIONS = [
   'settings.update',
   'connection.test',
 ] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The lists behind the contract's unions: one definition for the server and the panel. */
+export const TARGETS = ['users-permissions', 'admin'] as const;
+export const GROUP_SYNC_MODES = ['all', 'regex', 'none'] as const;
+export const LEAVE_POLICIES = ['disable', 'ignore'] as const;
+/** How local users created by a directory get a password (options.passwordPolicy). */
+export const PASSWORD_POLICIES = ['random', 'shared'] as const;
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'stopped-licence-limit',
+  'held-safety-threshold',
+] as const;
+export const RUN_TRIGGERS = ['schedule', 'manual', 'reset', 'api'] as const;
+export const RUN_PHASES = ['fetching', 'planning', 'applying', 'done'] as const;
 
 /** HTTP contracts shared by the server and the admin panel (see docs/API.md). */
 
@@ -79,9 +98,10 @@ export namespace Meta {
 export type MappingRow = { source: string; target: string };
 
 export namespace Directories {
-  export type Target = 'users-permissions' | 'admin';
-  export type GroupSyncMode = 'all' | 'regex' | 'none';
-  export type LeavePolicy = 'disable' | 'ignore';
+  export type Target = (typeof TARGETS)[number];
+  export type GroupSyncMode = (typeof GROUP_SYNC_MODES)[number];
+  export type LeavePolicy = (typeof LEAVE_POLICIES)[number];
+  export type PasswordPolicy = (typeof PASSWORD_POLICIES)[number];
 
   export type AzureConnection = {
     tenantId: string;
@@ -166,6 +186,8 @@ export namespace Directories {
 
   export type List = { data: Directory[] };
   export type One = { data: Directory };
+  /** PUT /directories/:id: the saved directory, and the secrets its new endpoint cleared. */
+  export type Updated = { data: Directory; meta: { clearedSecrets: string[] } };
   export type Deleted = { data: Directory & { unlinkedUsers: number } };
 
   /** One line of a connection test. */
@@ -178,16 +200,9 @@ export namespace Directories {
 }
 
 export namespace Runs {
-  export type Status =
-    | 'queued'
-    | 'running'
-    | 'succeeded'
-    | 'failed'
-    | 'cancelled'
-    | 'stopped-licence-limit'
-    | 'held-safety-threshold';
-  export type Trigger = 'schedule' | 'manual' | 'reset' | 'api';
-  export type Phase = 'fetching' | 'planning' | 'applying' | 'done';
+  export type Status = (typeof RUN_STATUSES)[number];
+  export type Trigger = (typeof RUN_TRIGGERS)[number];
+  export type Phase = (typeof RUN_PHASES)[number];
   export type Counts = {
     seen: number;
     created: number;
@@ -247,7 +262,7 @@ export namespace Audit {
     id: number;
     at: string;
     category: 'UserSync';
-    action: string;
+    action: AuditAction;
     directory: number | null;
     run: number | null;
     /** Username or group name. */

@@ -99,7 +99,11 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
     return target === 'admin' ? [...new Set([...fields, ...PROFILE_ATTRIBUTES])] : fields;
   };
 
-  const serialize = (row: DirectoryRow, lastRun: Record<string, unknown> | null = null) => {
+  /** The contract's `Directories.Directory` (shared/contracts): secrets only as set / not set. */
+  const serialize = (
+    row: DirectoryRow,
+    lastRun: Record<string, unknown> | null = null
+  ): Directories.Directory => {
     const definition = registry().get(row.type);
     return {
       id: row.id,
@@ -113,7 +117,7 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       connection: row.connection ?? {},
       secrets: secrets().describe(row.secrets, definition?.secrets ?? []),
       userGroups: row.userGroups ?? [],
-      groupSync: row.groupSync ?? DEFAULT_GROUP_SYNC,
+      groupSync: row.groupSync ?? { ...DEFAULT_GROUP_SYNC, roles: [] },
       mapping: row.mapping ?? definition?.defaultMapping ?? [],
       safety: { ...DEFAULT_SAFETY, ...(row.safety ?? {}) },
       options: row.options ?? {},

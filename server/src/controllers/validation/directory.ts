@@ -6,6 +6,7 @@
  */
 import cron from 'node-cron';
 import { yup } from '@strapi/utils';
+import { PASSWORD_POLICIES } from '../../../../shared/contracts';
 import { groupPatternProblem } from '../../../../shared/contracts/group-filter';
 import { GROUP_SYNC_MODES, LEAVE_POLICIES, TARGETS } from '../../constants';
 import type { ProviderDefinition } from '../../providers/registry';
@@ -19,9 +20,6 @@ import {
   type SchemaContext,
 } from '../../providers/schema';
 import { nextRunAfter } from '../../sync/schedule';
-
-export const PASSWORD_POLICIES = ['random', 'shared'] as const;
-export type PasswordPolicy = (typeof PASSWORD_POLICIES)[number];
 
 /** What the settings schema reads besides the value: the plugin config and the secrets set. */
 export type SettingsContext = SchemaContext & {
