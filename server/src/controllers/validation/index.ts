@@ -67,7 +67,9 @@ const fieldErrors = (error: yup.ValidationError) =>
 /**
  * Checks a value against a yup schema (yup from @strapi/utils: the version Strapi validates its own
  * bodies with, so no second schema library) and returns it; a failure becomes Strapi's
- * ValidationError, a 400 whose message names each field and whose `details.errors` carry the paths.
+ * ValidationError, a 400 whose `details.errors` carry each path, as `validateYupSchemaSync` makes
+ * it, but whose message names each field (`schedule: '...' is not a valid cron expression`) where
+ * Strapi's says "2 errors occurred": the panel and scripts show that message as it is.
  * Strict: nothing is coerced, a string is not a number.
  */
 export const validateSchema = <T>(
