@@ -47,7 +47,7 @@ export const RUN_STATUSES = [
   'stopped-licence-limit',
   'held-safety-threshold',
 ] as const;
-export const RUN_TRIGGERS = ['schedule', 'manual', 'reset', 'api'] as const;
+export const RUN_TRIGGERS = ['schedule', 'manual', 'reset', 'api', 'push'] as const;
 export const RUN_PHASES = ['fetching', 'planning', 'applying', 'done'] as const;
 
 /** HTTP contracts shared by the server and the admin panel (see docs/API.md). */

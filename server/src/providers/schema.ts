@@ -23,16 +23,16 @@ export type ProviderSchema = {
    * Where the connection sends its credentials (origins, e.g. `https://acme.okta.com`), computed
    * from a valid connection: secrets saved for one endpoint are never sent to another.
    */
-  endpoint?: (connection: Record<string, unknown>) => string;
+  endpoint: (connection: Record<string, unknown>) => string;
   /** The secrets that travel to `endpoint` (cleared when it changes and no new value is sent). */
-  boundSecrets?: readonly string[];
+  boundSecrets: readonly string[];
 };
 
 /** An object that refuses keys its shape does not name, with one error naming the first one. */
-export const strictObject = <TShape extends Record<string, yup.AnySchema>>(
-  shape: TShape,
+export const strictObject = (
+  shape: Record<string, yup.AnySchema>,
   what = 'setting'
-) => {
+): yup.AnyObjectSchema => {
   const known = Object.keys(shape);
   return yup.object(shape).test('known-keys', '', function check(value: unknown) {
     if (typeof value !== 'object' || value === null) return true;
@@ -46,7 +46,7 @@ export const strictObject = <TShape extends Record<string, yup.AnySchema>>(
 };
 
 /** A number from `min` to `max` (a whole one when `integer`). */
-export const bounded = (min: number, max: number, integer = false) => {
+export const bounded = (min: number, max: number, integer = false): yup.NumberSchema => {
   const schema = yup
     .number()
     .typeError(`must be a number from ${min} to ${max}`)
@@ -56,25 +56,25 @@ export const bounded = (min: number, max: number, integer = false) => {
 };
 
 /** Text of at most `max` characters; empty allowed. */
-export const text = (max = 200) =>
+export const text = (max = 200): yup.StringSchema =>
   yup.string().typeError('must be a text').max(max, `must be at most ${max} characters`);
 
 /** Text that must be filled (not only spaces). */
-export const requiredText = (message: string, max = 200) =>
+export const requiredText = (message: string, max = 200): yup.StringSchema =>
   text(max)
     .required(message)
     .test('filled', message, (value) => typeof value === 'string' && value.trim() !== '');
 
-export const boolean = () => yup.boolean().typeError('must be true or false');
+export const boolean = (): yup.BooleanSchema => yup.boolean().typeError('must be true or false');
 
-export const oneOf = <T extends string>(values: readonly T[]) =>
+export const oneOf = (values: readonly string[]): yup.StringSchema =>
   yup
     .string()
     .typeError(`must be one of ${values.join(', ')}`)
     .oneOf([...values], `must be one of ${values.join(', ')}`);
 
 /** Optional PEM text: empty, or certificates. */
-export const pem = () =>
+export const pem = (): yup.StringSchema =>
   text(64 * 1024).test(
     'pem',
     'must be PEM text starting with -----BEGIN CERTIFICATE-----',
@@ -97,7 +97,10 @@ export const parseUrl = (value: unknown): URL | null => {
  * An http(s) URL. Plain http:// only where `http` says: `'local'` for localhost (test servers),
  * `'config'` when the plugin config sets `allowHttp`, `'never'` otherwise.
  */
-export const url = (example: string, http: 'local' | 'config' | 'never' = 'never') =>
+export const url = (
+  example: string,
+  http: 'local' | 'config' | 'never' = 'never'
+): yup.StringSchema =>
   text(2048).test('url', '', function check(value) {
     if (value === undefined || value === '') return true;
     const parsed = parseUrl(value);

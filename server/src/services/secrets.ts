@@ -5,7 +5,14 @@
  * password) is sealed with the endpoint it was saved for (`v2`, the endpoint authenticated as
  * additional data): it is only opened for that endpoint.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { StopSyncError } from '../providers/errors';
 import { getConfig } from '../utils/get-service';
@@ -30,8 +37,20 @@ const deriveKey = (strapi: Core.Strapi): Buffer => {
 export const createSecretsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let key: Buffer | null = null;
   const getKey = () => (key ??= deriveKey(strapi));
+  let digestKey: Buffer | null = null;
+  /** A key of its own for digests, derived from the secrets key (never the same bytes). */
+  const getDigestKey = () =>
+    (digestKey ??= Buffer.from(hkdfSync('sha256', getKey(), 'user-directory-sync', 'digests', 32)));
 
   return {
+    /**
+     * A keyed digest (HMAC-SHA256) of a value kept only for change detection (a CSV password): a
+     * leaked identity row gives nothing away to a dictionary without the server's key.
+     */
+    keyedDigest(value: string): string {
+      return `hmac:${createHmac('sha256', getDigestKey()).update(value).digest('hex')}`;
+    },
+
     /**
      * Encrypts one value: `v1:<iv>:<tag>:<ciphertext>`, or, bound to an endpoint,
      * `v2:<endpoint>:<iv>:<tag>:<ciphertext>` (base64 parts).

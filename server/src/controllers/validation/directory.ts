@@ -86,7 +86,10 @@ const requiredFieldsOnly = (definition: ProviderDefinition) =>
  * The settings of a directory of this type, as saved (body merged into the stored row) and as read
  * before a run. `mappable`: the user attributes its target lets a mapping row write.
  */
-export const settingsSchema = (definition: ProviderDefinition, mappable: string[]) => {
+export const settingsSchema = (
+  definition: ProviderDefinition,
+  mappable: string[]
+): yup.AnyObjectSchema => {
   const providerOptions = definition.schema?.options.fields ?? {};
   return yup.object({
     name: requiredText('a name is required', 100),
@@ -167,7 +170,7 @@ export const bodySchema = (options: {
   /** The type of the directory being updated; undefined when creating. */
   existingType?: string;
   secretNames: readonly string[];
-}) => {
+}): yup.AnyObjectSchema => {
   const { types, existingType, secretNames } = options;
   const anyValue = () => yup.mixed();
   const type = existingType

@@ -16,7 +16,7 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 export const AZURE_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 export const AZURE_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
-export const azureSchema = {
+export const azureSchema: ProviderSchema = {
   connection: strictObject(
     {
       tenantId: requiredText(
@@ -54,4 +54,4 @@ export const azureSchema = {
       AZURE_GRAPH_BASE_URL
     )}`,
   boundSecrets: ['clientSecret'],
-} satisfies ProviderSchema;
+};

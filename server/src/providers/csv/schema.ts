@@ -16,7 +16,7 @@ import { CSV_DELIMITERS } from './parse';
 
 const COLUMN_FIELDS = [...USER_ATTRIBUTES, ...CSV_ROLE_COLUMNS];
 
-export const csvSchema = {
+export const csvSchema: ProviderSchema = {
   connection: strictObject(
     {
       location: oneOf(['remote', 'media'] as const).required('must be remote or media'),
@@ -55,4 +55,4 @@ export const csvSchema = {
   /** The basic-auth password goes to the file's origin; a Media Library file sends nothing. */
   endpoint: (connection) => (connection.location === 'media' ? 'media' : originOf(connection.url)),
   boundSecrets: ['password'],
-} satisfies ProviderSchema;
+};

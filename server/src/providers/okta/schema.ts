@@ -22,7 +22,7 @@ const orgUrlOf = (value: unknown): string | null => {
   }
 };
 
-export const oktaSchema = {
+export const oktaSchema: ProviderSchema = {
   connection: strictObject(
     {
       orgUrl: requiredText('enter the Okta org URL, e.g. https://acme.okta.com', 2048).test(
@@ -67,4 +67,4 @@ export const oktaSchema = {
   ),
   endpoint: (connection) => orgUrlOf(connection.orgUrl) ?? '',
   boundSecrets: ['apiToken', 'privateKey'],
-} satisfies ProviderSchema;
+};
