@@ -135,7 +135,8 @@ export namespace Directories {
   export type Connection = Partial<AzureConnection & OktaConnection & CsvConnection> &
     Record<string, unknown>;
 
-  export type GroupRole = { group: string; role: string };
+  /** One rule of the ordered group -> role map: a group (externalId or name) or a name pattern. */
+  export type GroupRole = { group?: string; pattern?: string; role: string };
   export type GroupSync = { mode: GroupSyncMode; pattern?: string; roles?: GroupRole[] };
   export type Safety = {
     /** Hold a run that would disable more than this share of the directory's users. */

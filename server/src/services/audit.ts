@@ -31,6 +31,11 @@ export const EVENT_ACTIONS = [
   'user.update',
   'user.disable',
   'user.enable',
+  'group.create',
+  'group.update',
+  'group.delete',
+  'group.member.add',
+  'group.member.remove',
   'run.finish',
   'run.fail',
 ];
@@ -61,23 +66,29 @@ const csvCell = (value: unknown) => {
 };
 
 export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** Writes entries in bulk and emits the webhook events. */
+  /**
+   * Writes entries in bulk and emits the webhook events. Called inside a run's transaction, the
+   * entries commit with the change they describe, and the events go out after that commit.
+   */
   async record(entries: AuditInput[]) {
     if (!entries.length) return;
     const at = new Date();
     const table = tableInfo(strapi, UID.auditEntry);
-    await strapi.db.transaction(({ trx }) =>
-      insertRows(
+    const emit = () => {
+      for (const entry of entries) {
+        if (EVENT_ACTIONS.includes(entry.action)) {
+          void strapi.eventHub.emit(`user-directory-sync.${entry.action}`, { ...entry, at });
+        }
+      }
+    };
+    await strapi.db.transaction(async ({ trx, onCommit }) => {
+      await insertRows(
         trx,
         table,
         entries.map((entry) => ({ ...entry, at, category: 'UserSync' }))
-      )
-    );
-    for (const entry of entries) {
-      if (EVENT_ACTIONS.includes(entry.action)) {
-        void strapi.eventHub.emit(`user-directory-sync.${entry.action}`, { ...entry, at });
-      }
-    }
+      );
+      onCommit(emit);
+    });
   },
 
   async find(filters: AuditFilters, page: number, pageSize: number) {

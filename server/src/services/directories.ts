@@ -36,7 +36,8 @@ export type DirectoryRow = {
   groupSync: {
     mode: 'all' | 'regex' | 'none';
     pattern?: string;
-    roles?: { group: string; role: string }[];
+    /** The ordered group -> role map: a group (externalId or name) or a name pattern. */
+    roles?: { group?: string; pattern?: string; role: string }[];
   } | null;
   mapping: { source: string; target: string }[] | null;
   safety: {

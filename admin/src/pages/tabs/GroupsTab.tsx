@@ -146,7 +146,7 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
                 name={`groupSync.roles.${index}.group`}
                 label={t('groups.group')}
                 disabled={!canUpdate}
-                value={row.group}
+                value={row.group ?? ''}
                 placeholder={t('groups.chooseGroup')}
                 onChange={(group) => set({ ...row, group })}
                 options={
@@ -161,7 +161,7 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
                 name={`groupSync.roles.${index}.group`}
                 label={t('groups.group')}
                 disabled={!canUpdate}
-                value={row.group}
+                value={row.group ?? ''}
                 onChange={(group) => set({ ...row, group })}
               />
             ),

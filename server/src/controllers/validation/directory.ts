@@ -124,9 +124,15 @@ export const settingsSchema = (
           .max(500, 'at most 500 rows')
           .of(
             strictObject({
-              group: requiredText('name the directory group', 200),
+              group: text(200),
+              pattern: groupPattern(),
               role: requiredText('name the Strapi role', 100),
-            })
+            }).test(
+              'group-or-pattern',
+              'a rule names a directory group or a pattern over group names, not both',
+              (row: { group?: string; pattern?: string } | undefined) =>
+                !row || !!row.group !== !!row.pattern
+            )
           ),
       },
       'group sync setting'
