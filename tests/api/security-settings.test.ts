@@ -328,6 +328,12 @@ describe('security of the settings', () => {
       expect(res.body.error.message).toMatch(message);
       expect(Date.now() - started).toBeLessThan(1000);
     }
+    // A group -> role rule by name pattern passes the same check.
+    const rule = await api.put(`/directories/${id}`, {
+      groupSync: { mode: 'all', roles: [{ pattern: '^(a+)+$', role: 'Authenticated' }] },
+    });
+    expect(rule.status).toBe(400);
+    expect(fieldOf(rule)).toEqual(['groupSync.roles.0.pattern']);
     const create = await api.post('/directories', {
       name: 'Groups 2',
       type: 'memory',
