@@ -225,9 +225,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async adoptionPreview(ctx: Ctx) {
-      ctx.body = {
-        data: await getService('adoption', { strapi }).candidates(idParam(ctx.params.id)),
-      };
+      const row = usable(await directories().findRow(idParam(ctx.params.id)));
+      ctx.body = { data: await getService('adoption', { strapi }).candidates(row.id) };
     },
 
     async adopt(ctx: Ctx) {
