@@ -297,6 +297,8 @@ describe('security of the settings', () => {
     const test = await api.post(`/directories/${id}/test-connection`);
     expect(test.status).toBe(400);
     expect(test.body.error.message).toMatch(/saved for https:\/\/acme\.okta\.com/);
+    for (const path of [`/directories/${id}/groups`, `/directories/${id}/adoption`])
+      expect((await api.get(path)).status).toBe(400);
     const run = await api.run(id);
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ code: 'secret-endpoint' });
