@@ -3,5 +3,15 @@ import directories from './directories';
 import health from './health';
 import orgChart from './org-chart';
 import runs from './runs';
+import { createScimController } from '../scim/controller';
+import { createScimAdminController } from '../scim/admin';
 
-export default { audit, directories, health, 'org-chart': orgChart, runs };
+export default {
+  audit,
+  directories,
+  health,
+  'org-chart': orgChart,
+  runs,
+  scim: createScimController,
+  'scim-admin': createScimAdminController,
+};

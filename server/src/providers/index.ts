@@ -4,6 +4,7 @@ import { createCsvProvider } from './csv';
 import { createOktaProvider } from './okta';
 import type { ProviderFactory } from './types';
 import type { ProviderDefinition } from './registry';
+import { SCIM_PROVIDER } from '../scim/provider';
 
 const PROFILE_MAPPING = (names: [string, string][]) =>
   names.map(([source, target]) => ({ source, target }));
@@ -54,4 +55,5 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
     ]),
     usersByGroup: false,
   },
+  scim: SCIM_PROVIDER,
 };

@@ -1,4 +1,5 @@
 import { ACTIONS } from '../constants';
+import { SCIM_ADMIN_ROUTES, SCIM_CONTENT_ROUTES } from '../scim/routes';
 
 const guard = (action: string) => ({
   policies: [{ name: 'admin::hasPermissions', config: { actions: [action] } }],
@@ -40,6 +41,7 @@ const admin = {
     route('POST', '/runs/:id/cancel', 'runs.cancel', ACTIONS.run),
     route('GET', '/audit', 'audit.find', ACTIONS.audit),
     route('GET', '/audit/export', 'audit.export', ACTIONS.audit),
+    ...SCIM_ADMIN_ROUTES,
   ],
 };
 
@@ -48,6 +50,7 @@ const contentApi = {
   type: 'content-api',
   routes: [
     { method: 'GET', path: '/org-chart', handler: 'org-chart.index', config: { policies: [] } },
+    ...SCIM_CONTENT_ROUTES,
   ],
 };
 

@@ -1,0 +1,78 @@
+/**
+ * SCIM activity of a directory, for the panel: one row per request (method, path, status, and the
+ * detail of an error), summarised as counts per hour and the last errors.
+ */
+import type { Core } from '@strapi/strapi';
+import { SCIM_UID } from './constants';
+
+export type ActivitySummary = {
+  hours: { hour: string; requests: number; errors: number }[];
+  lastErrors: { at: string; method: string; path: string; status: number; detail: string }[];
+  lastRequestAt: string | null;
+};
+
+const HOURS = 24;
+
+export const createActivity = (strapi: Core.Strapi) => {
+  const rows = () => strapi.db.query(SCIM_UID.request);
+  return {
+    async record(entry: {
+      directoryId: number;
+      method: string;
+      path: string;
+      status: number;
+      detail?: string;
+    }) {
+      await rows().create({
+        data: { ...entry, at: new Date(), detail: entry.detail?.slice(0, 500) ?? null },
+      });
+    },
+
+    async summary(directoryId: number, now = new Date()): Promise<ActivitySummary> {
+      const since = new Date(now.getTime() - HOURS * 3600_000);
+      const recent = (await rows().findMany({
+        where: { directoryId, at: { $gte: since } },
+        select: ['at', 'status'],
+      })) as { at: string | Date; status: number }[];
+      const hours = new Map<string, { requests: number; errors: number }>();
+      for (const row of recent) {
+        const hour = new Date(row.at);
+        hour.setUTCMinutes(0, 0, 0);
+        const key = hour.toISOString();
+        const bucket = hours.get(key) ?? { requests: 0, errors: 0 };
+        bucket.requests += 1;
+        if (row.status >= 400) bucket.errors += 1;
+        hours.set(key, bucket);
+      }
+      const errors = (await rows().findMany({
+        where: { directoryId, status: { $gte: 400 } },
+        orderBy: { id: 'desc' },
+        limit: 10,
+      })) as {
+        at: string | Date;
+        method: string;
+        path: string;
+        status: number;
+        detail: string | null;
+      }[];
+      const last = (await rows().findOne({
+        where: { directoryId },
+        orderBy: { id: 'desc' },
+        select: ['at'],
+      })) as { at: string | Date } | null;
+      return {
+        hours: [...hours.entries()]
+          .sort(([a], [b]) => b.localeCompare(a))
+          .map(([hour, counts]) => ({ hour, ...counts })),
+        lastErrors: errors.map((row) => ({
+          at: new Date(row.at).toISOString(),
+          method: row.method,
+          path: row.path,
+          status: row.status,
+          detail: row.detail ?? '',
+        })),
+        lastRequestAt: last ? new Date(last.at).toISOString() : null,
+      };
+    },
+  };
+};

@@ -1,0 +1,49 @@
+/** The routes of SCIM directories: the SCIM endpoint (content API) and the panel's admin routes. */
+import { ACTIONS } from '../constants';
+import { SCIM_BASE_PATH } from './constants';
+
+const guard = (action: string) => ({
+  policies: [{ name: 'admin::hasPermissions', config: { actions: [action] } }],
+});
+
+/** Admin routes: the tenant URL, tokens and activity of a SCIM directory. */
+export const SCIM_ADMIN_ROUTES = [
+  {
+    method: 'GET',
+    path: '/directories/:id/scim',
+    handler: 'scim-admin.show',
+    config: guard(ACTIONS.read),
+  },
+  {
+    method: 'POST',
+    path: '/directories/:id/scim/tokens',
+    handler: 'scim-admin.issueToken',
+    config: guard(ACTIONS.settings),
+  },
+  {
+    method: 'DELETE',
+    path: '/directories/:id/scim/tokens/:tokenId',
+    handler: 'scim-admin.revokeToken',
+    config: guard(ACTIONS.settings),
+  },
+];
+
+/**
+ * The SCIM endpoint: every method and path under the base, so that an unknown path is a SCIM 404.
+ * No Strapi authentication (auth: false): the directory's bearer token is checked by the handler,
+ * and no users-permissions JWT or admin token is accepted there.
+ */
+export const SCIM_CONTENT_ROUTES = [
+  {
+    method: 'ALL',
+    path: `${SCIM_BASE_PATH}/:key`,
+    handler: 'scim.handle',
+    config: { auth: false, policies: [] },
+  },
+  {
+    method: 'ALL',
+    path: `${SCIM_BASE_PATH}/:key/(.*)`,
+    handler: 'scim.handle',
+    config: { auth: false, policies: [] },
+  },
+];
