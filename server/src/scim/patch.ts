@@ -40,8 +40,28 @@ export const readOperations = (body: unknown): ScimPatchOperation[] => {
         `Operations[${index}]: without a path, the value must be an object of attributes.`,
         'invalidValue'
       );
-    return { ...operation, op } as ScimPatchOperation;
-  });
+    return [{ ...operation, op } as ScimPatchOperation];
+  }).flatMap((operations: ScimPatchOperation[]) => operations.flatMap(byValue));
+};
+
+/**
+ * Entra ID removes members as `{ op: Remove, path: members, value: [{ $ref: null, value: id }] }`;
+ * scim-patch compares whole objects there, so each becomes `members[value eq "id"]`.
+ */
+const byValue = (operation: ScimPatchOperation): ScimPatchOperation[] => {
+  const value = (operation as { value?: unknown }).value;
+  if (
+    operation.op !== 'remove' ||
+    !operation.path ||
+    operation.path.includes('[') ||
+    !Array.isArray(value) ||
+    !value.every((item) => isObject(item) && typeof item.value === 'string')
+  )
+    return [operation];
+  return value.map((item) => ({
+    op: 'remove',
+    path: `${operation.path}[value eq ${JSON.stringify(item.value)}]`,
+  }));
 };
 
 const scimTypeOf = (error: LibraryError): ScimType =>
