@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { UID, type SyncRunTrigger } from '../constants';
-import { runSync } from '../sync/engine';
+import { runSync } from '../sync/run';
 import { EMPTY_COUNTS, serializeRun } from '../sync/result';
 import { describeError } from '../providers/errors';
 import { createLease } from '../sync/lease';
@@ -110,8 +110,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         signal,
         forceFull: !!options.forceFull,
         batchSize: getConfig(strapi).batchSize,
-        defaultPassword:
+        sharedPassword:
           getService('secrets', { strapi }).open(directory.secrets).defaultPassword ?? null,
+        passwordDigest: (password) => getService('secrets', { strapi }).keyedDigest(password),
         record: (entries) => audit.record(entries),
         log,
         progress: async (phase, done, total) => {
