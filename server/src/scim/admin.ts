@@ -45,7 +45,7 @@ export const createScimAdminController = ({ strapi }: { strapi: Core.Strapi }) =
   const serializeToken = (row: Awaited<ReturnType<typeof tokens.active>>[number]) => ({
     id: row.id,
     hint: `…${row.hint}`,
-    createdBy: row.createdBy,
+    issuedBy: row.issuedBy,
     createdAt: new Date(row.createdAt).toISOString(),
     lastUsedAt: row.lastUsedAt ? new Date(row.lastUsedAt).toISOString() : null,
   });

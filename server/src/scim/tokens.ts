@@ -25,7 +25,7 @@ export type TokenRow = {
   id: number;
   directoryId: number;
   hint: string;
-  createdBy: string | null;
+  issuedBy: string | null;
   createdAt: string | Date;
   lastUsedAt: string | Date | null;
   revokedAt: string | Date | null;
@@ -37,14 +37,14 @@ export const createTokenStore = (strapi: Core.Strapi) => {
     (await tokens().findMany({
       where: { directoryId, revokedAt: null },
       orderBy: { id: 'asc' },
-      select: ['id', 'directoryId', 'hint', 'createdBy', 'createdAt', 'lastUsedAt', 'revokedAt'],
+      select: ['id', 'directoryId', 'hint', 'issuedBy', 'createdAt', 'lastUsedAt', 'revokedAt'],
     })) as TokenRow[];
 
   return {
     active,
 
     /** A new token; the oldest valid ones are revoked so that at most two stay valid. */
-    async issue(directoryId: number, createdBy: string) {
+    async issue(directoryId: number, issuedBy: string) {
       const token = generateToken();
       const current = await active(directoryId);
       const surplus = current.slice(0, Math.max(0, current.length - (MAX_ACTIVE_TOKENS - 1)));
@@ -54,7 +54,7 @@ export const createTokenStore = (strapi: Core.Strapi) => {
           data: { revokedAt: new Date() },
         });
       const row = (await tokens().create({
-        data: { directoryId, hash: digestToken(token), hint: token.slice(-4), createdBy },
+        data: { directoryId, hash: digestToken(token), hint: token.slice(-4), issuedBy },
       })) as TokenRow;
       return { token, id: row.id, hint: row.hint, revoked: surplus.map((r) => r.id) };
     },

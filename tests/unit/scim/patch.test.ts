@@ -4,6 +4,9 @@ import { normaliseGroup } from '../../../server/src/scim/groups';
 import { ScimError } from '../../../server/src/scim/errors';
 import { ENTERPRISE, entra, okta, PATCH_OP } from './fixtures';
 
+/** A resource read loosely: any path may be asked. */
+type Doc = { [key: string]: Doc };
+
 const stored = () => normaliseUser(entra.createUser);
 const patchUser = (body: unknown) => normaliseUser(applyPatch(stored(), body, 'u1'));
 
@@ -12,7 +15,7 @@ describe('PATCH of users, as Entra ID and Okta send it', () => {
     [
       'Entra: multi-valued (a value filter path) and a sub-attribute',
       entra.updateMultiValued,
-      (u: Record<string, any>) => {
+      (u: Doc) => {
         expect(u.emails).toEqual([
           { primary: true, type: 'work', value: 'updatedEmail@microsoft.com' },
         ]);
@@ -22,34 +25,34 @@ describe('PATCH of users, as Entra ID and Okta send it', () => {
     [
       'Entra: single-valued userName',
       entra.updateSingleValued,
-      (u: Record<string, any>) =>
+      (u: Doc) =>
         expect(u.userName).toBe('5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com'),
     ],
-    ['Entra: disable', entra.disable, (u: Record<string, any>) => expect(u.active).toBe(false)],
+    ['Entra: disable', entra.disable, (u: Doc) => expect(u.active).toBe(false)],
     [
       'Entra legacy: active "False"',
       entra.disableString,
-      (u: Record<string, any>) => expect(u.active).toBe(false),
+      (u: Doc) => expect(u.active).toBe(false),
     ],
     [
       'Okta: deactivate without a path',
       okta.deactivate,
-      (u: Record<string, any>) => expect(u.active).toBe(false),
+      (u: Doc) => expect(u.active).toBe(false),
     ],
     [
       'Entra: the manager by URN path',
       entra.setManager('m-1'),
-      (u: Record<string, any>) => expect(u[ENTERPRISE].manager).toEqual({ value: 'm-1' }),
+      (u: Doc) => expect(u[ENTERPRISE].manager).toEqual({ value: 'm-1' }),
     ],
     [
       'Entra legacy: the manager id bare',
       entra.setManagerBare('m-2'),
-      (u: Record<string, any>) => expect(u[ENTERPRISE].manager).toEqual({ value: 'm-2' }),
+      (u: Doc) => expect(u[ENTERPRISE].manager).toEqual({ value: 'm-2' }),
     ],
     [
       'Entra legacy: no path, several attributes with dotted keys and a URN key',
       entra.replaceNoPath,
-      (u: Record<string, any>) => {
+      (u: Doc) => {
         expect(u.displayName).toBe('Updated Display');
         expect(u.name).toEqual({
           formatted: 'givenName familyName',
@@ -66,11 +69,11 @@ describe('PATCH of users, as Entra ID and Okta send it', () => {
         schemas: [PATCH_OP],
         Operations: [{ op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '+1 555' }],
       },
-      (u: Record<string, any>) =>
+      (u: Doc) =>
         expect(u.phoneNumbers).toEqual([{ type: 'work', value: '+1 555' }]),
     ],
   ])('%s', (_name, body, check) => {
-    check(patchUser(body) as Record<string, any>);
+    check(patchUser(body) as Doc);
   });
 
   it('removes the manager, and an empty manager value means none', () => {
