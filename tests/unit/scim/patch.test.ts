@@ -25,20 +25,11 @@ describe('PATCH of users, as Entra ID and Okta send it', () => {
     [
       'Entra: single-valued userName',
       entra.updateSingleValued,
-      (u: Doc) =>
-        expect(u.userName).toBe('5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com'),
+      (u: Doc) => expect(u.userName).toBe('5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com'),
     ],
     ['Entra: disable', entra.disable, (u: Doc) => expect(u.active).toBe(false)],
-    [
-      'Entra legacy: active "False"',
-      entra.disableString,
-      (u: Doc) => expect(u.active).toBe(false),
-    ],
-    [
-      'Okta: deactivate without a path',
-      okta.deactivate,
-      (u: Doc) => expect(u.active).toBe(false),
-    ],
+    ['Entra legacy: active "False"', entra.disableString, (u: Doc) => expect(u.active).toBe(false)],
+    ['Okta: deactivate without a path', okta.deactivate, (u: Doc) => expect(u.active).toBe(false)],
     [
       'Entra: the manager by URN path',
       entra.setManager('m-1'),
@@ -69,8 +60,7 @@ describe('PATCH of users, as Entra ID and Okta send it', () => {
         schemas: [PATCH_OP],
         Operations: [{ op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '+1 555' }],
       },
-      (u: Doc) =>
-        expect(u.phoneNumbers).toEqual([{ type: 'work', value: '+1 555' }]),
+      (u: Doc) => expect(u.phoneNumbers).toEqual([{ type: 'work', value: '+1 555' }]),
     ],
   ])('%s', (_name, body, check) => {
     check(patchUser(body) as Doc);
