@@ -52,8 +52,11 @@ export type ApplierOptions = {
   strapi: Core.Strapi;
   target: SyncTarget;
   directoryId: number;
-  runId: number;
+  /** The run row; null for a push until it is held (attachRun). */
+  runId: number | null;
   dryRun: boolean;
+  /** Added to every audit entry's details (a push's request: method and path). */
+  details?: Record<string, unknown>;
   actor: string;
   /** Writes audit entries (inside the change's transaction; events after the commit). */
   record: (entries: AuditInput[]) => Promise<void>;
@@ -95,7 +98,8 @@ const profileOf = (update: IdentityUpdate) =>
     : null;
 
 export const createApplier = (options: ApplierOptions) => {
-  const { strapi, target, directoryId, runId, dryRun, actor } = options;
+  const { strapi, target, directoryId, dryRun, actor } = options;
+  let runId = options.runId;
   const identityTable = tableInfo(strapi, UID.identity);
   const counts = emptyCounts();
   const now = () => new Date();
@@ -110,7 +114,7 @@ export const createApplier = (options: ApplierOptions) => {
     runId,
     subject,
     actor,
-    details,
+    details: options.details ? { ...details, ...options.details } : details,
   });
 
   const planTable = tableInfo(strapi, UID.planEntry);
@@ -607,6 +611,10 @@ export const createApplier = (options: ApplierOptions) => {
     setIdentityRows,
     writePlanEntries,
     audit,
+    /** Gives a push the run row its held plan entries belong to. */
+    attachRun(id: number) {
+      runId = id;
+    },
   };
 };
 

@@ -54,7 +54,10 @@ export type EngineOptions = {
   directory: DirectoryRow;
   provider: DirectoryProvider;
   target: SyncTarget;
-  runId: number;
+  /** The run row (null for a push until it is held). */
+  runId: number | null;
+  /** Added to every audit entry's details (a push's request). */
+  details?: Record<string, unknown>;
   dryRun: boolean;
   confirm: boolean;
   actor: string;
@@ -99,6 +102,7 @@ export const createRunContext = (options: EngineOptions): RunContext => {
       dryRun: options.dryRun,
       actor: options.actor,
       record: options.record,
+      details: options.details,
       passwords: { mode, sharedPassword: options.sharedPassword },
     }),
     dryRun: options.dryRun,

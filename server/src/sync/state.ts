@@ -68,6 +68,8 @@ export type RunContext = {
   log: { info(message: string): void };
   /** Throws CancelledError once the run was asked to stop. */
   checkCancel: () => void;
+  /** Called before a push writes held plan entries: makes the run row they belong to. */
+  beforeHold?: () => Promise<void>;
 };
 
 /** What a run holds while it runs. */

@@ -53,6 +53,7 @@ export const disableLeavers = async (
   if (verdict.hold) {
     state.status = 'held-safety-threshold';
     state.message = verdict.message;
+    await ctx.beforeHold?.();
     await applier.writePlanEntries([
       ...pending.map((entry) => ({
         action: 'user.disable',

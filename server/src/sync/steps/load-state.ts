@@ -42,7 +42,10 @@ export const loadState = async (
     managers: new Map(),
     createdThisRun: new Set(),
     activeBefore,
-    licenceLeft: licenceRoom(ctx.safety.licenceLimit, await target.countActive()),
+    licenceLeft:
+      ctx.safety.licenceLimit === null
+        ? Number.POSITIVE_INFINITY
+        : licenceRoom(ctx.safety.licenceLimit, await target.countActive()),
     notCreated: [],
     pendingDisables: [],
     removals: [],

@@ -105,12 +105,17 @@ export const syncUsers = async (ctx: RunContext, state: RunState, users: Directo
   state.notCreated.push(...guarded.notCreated);
 
   const now: PlanEntry[] = [...skips];
+  const held: PlanEntry[] = [];
   for (const entry of guarded.entries) {
-    if (entry.action === 'disable') state.pendingDisables.push(entry);
-    else now.push(entry);
+    if (entry.action === 'disable') {
+      state.pendingDisables.push(entry);
+      held.push(entry);
+    } else now.push(entry);
   }
   await applyEntries(ctx, state, now, passwords);
   state.done += users.length;
+  /** The page's plan: applied entries, then the disables waiting for the threshold. */
+  return [...now, ...held];
 };
 
 /** Writes planned entries through the applier and keeps the state's identity index in step. */
