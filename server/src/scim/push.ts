@@ -5,33 +5,10 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { DirectoryChanges } from '../providers/types';
+import type { PushUserResult } from '../sync/push';
 import { getService } from '../utils/get-service';
 import { SCIM_ACTOR } from './constants';
 import { ScimError } from './errors';
-
-/** What the runner's push answers for one person (server/src/sync/push.ts). */
-export type PushUserResult =
-  | {
-      externalId: string;
-      outcome: 'created' | 'updated' | 'enabled' | 'disabled' | 'unchanged';
-      targetId: number;
-    }
-  | {
-      externalId: string;
-      outcome: 'skipped';
-      code: 'required' | 'licence' | 'duplicate' | 'invalid' | 'refused';
-      reason: string;
-    }
-  | { externalId: string; outcome: 'conflict'; localUserId: number; reason: string }
-  | { externalId: string; outcome: 'held'; reason: string };
-
-type Pusher = {
-  push(
-    directoryId: number,
-    changes: DirectoryChanges,
-    options: { actor: string; origin: string }
-  ): Promise<{ users: PushUserResult[] }>;
-};
 
 /** Seconds the identity provider is asked to wait before it retries a held deactivation. */
 export const HELD_RETRY_AFTER_SECONDS = 600;
@@ -62,14 +39,9 @@ export const errorOf = (result: PushUserResult): ScimError | null => {
   }
 };
 
-export const createPush = (strapi: Core.Strapi, directoryId: number) => {
-  const runner = getService('runner', { strapi }) as unknown as Partial<Pusher>;
-  return async (changes: DirectoryChanges, origin: string) => {
-    if (typeof runner.push !== 'function')
-      throw new ScimError(503, 'Push provisioning is not available in this version of the plugin.');
-    return runner.push(directoryId, changes, { actor: SCIM_ACTOR, origin });
-  };
-};
+export const createPush =
+  (strapi: Core.Strapi, directoryId: number) => (changes: DirectoryChanges, origin: string) =>
+    getService('runner', { strapi }).push(directoryId, changes, { actor: SCIM_ACTOR, origin });
 
 export type Push = ReturnType<typeof createPush>;
 

@@ -85,13 +85,41 @@ export const createResources = (store: ResourceStore, push: Push, baseUrl: strin
     return ids.map((id) => users.get(id)!.identityKey);
   };
 
+  /**
+   * Pushes the group with its full member list, and the users it lost as full records: their role
+   * comes from the groups they are still in, so they are planned again.
+   */
   const pushGroupResource = async (
     row: ResourceRow,
     resource: ScimGroupResource,
     origin: string
   ) => {
     const group = toDirectoryGroup(resource, row.identityKey, await memberKeys(resource));
-    await push({ users: [], removed: [], groups: [group] }, origin);
+    const now = new Set(resource.members.map((member) => member.value));
+    const before = ((row.resource.members as { value: string }[] | undefined) ?? []).map(
+      (member) => member.value
+    );
+    const left = [
+      ...(
+        await store.usersById(
+          before.filter((id) => !now.has(id)),
+          true
+        )
+      ).values(),
+    ];
+    const managers = await store.usersById(
+      left.map((user) => managerId(user.resource)).filter((id): id is string => !!id)
+    );
+    const users = left.map((user) => {
+      const manager = managerId(user.resource);
+      return toDirectoryUser(
+        user.resource as ScimUserResource,
+        user.identityKey,
+        (manager && managers.get(manager)?.identityKey) || null,
+        origin
+      );
+    });
+    await push({ users, removed: [], groups: [group] }, origin);
   };
 
   /** Runs `change` on a locked row; the lock is released whatever happens. */

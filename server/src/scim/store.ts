@@ -119,11 +119,11 @@ export const createResourceStore = (strapi: Core.Strapi, directoryId: number, ow
     },
 
     /** The live users with these SCIM ids, as a map id -> row. */
-    async usersById(scimIds: string[]) {
+    async usersById(scimIds: string[], withResource = false) {
       if (!scimIds.length) return new Map<string, ResourceRow>();
       const found = (await rows().findMany({
         where: { directoryId, kind: 'User', deleted: false, scimId: { $in: scimIds } },
-        select: ['scimId', 'identityKey', 'userName'],
+        select: ['scimId', 'identityKey', 'userName', ...(withResource ? ['resource'] : [])],
       })) as ResourceRow[];
       return new Map(found.map((row) => [row.scimId, row]));
     },
