@@ -9,6 +9,7 @@ import { getService } from '../utils/get-service';
 import { createActivity } from './activity';
 import { scimBaseUrl } from './controller';
 import { MAX_ACTIVE_TOKENS } from './constants';
+import { createHeld } from './held';
 import { createTokenStore } from './tokens';
 
 type Ctx = {
@@ -60,8 +61,19 @@ export const createScimAdminController = ({ strapi }: { strapi: Core.Strapi }) =
           tokens: (await tokens.active(directory.id)).map(serializeToken),
           maxTokens: MAX_ACTIVE_TOKENS,
           activity: await activity.summary(directory.id),
+          held: await createHeld(strapi, directory.id).list(),
         },
       };
+    },
+
+    /** POST /directories/:id/scim/confirm: applies the deactivations the brake holds. */
+    async confirmHeld(ctx: Ctx) {
+      const directory = await scimDirectory(ctx);
+      const actor = ctx.state.user?.email ?? 'admin';
+      const outcome = await getService('runner', { strapi }).confirmPushes(directory.id, actor);
+      if (!outcome) throw new errors.ValidationError('No deactivation of this directory is held.');
+      const disabled = outcome.users.filter((user) => user.outcome === 'disabled').length;
+      ctx.body = { data: { disabled, users: outcome.users } };
     },
 
     /** POST /directories/:id/scim/tokens: the token is in this answer only. */

@@ -12,6 +12,7 @@ import { createActivity } from './activity';
 import { MAX_BODY_BYTES, SCIM_BASE_PATH, SCIM_CONTENT_TYPE, type ResourceKind } from './constants';
 import { createDiscovery } from './discovery';
 import { ScimError, badRequest, notFound, unauthorized } from './errors';
+import { createHeld } from './held';
 import { createPush } from './push';
 import { createResources, type RequestInfo } from './resources';
 import { createResourceStore } from './store';
@@ -130,6 +131,7 @@ export const createScimController = ({ strapi }: { strapi: Core.Strapi }) => {
     const resources = createResources(
       createResourceStore(strapi, directory.id, owner),
       createPush(strapi, directory.id),
+      createHeld(strapi, directory.id),
       baseUrl
     );
     const request: RequestInfo = { method, path, query: ctx.query };

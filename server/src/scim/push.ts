@@ -13,6 +13,37 @@ import { ScimError } from './errors';
 /** Seconds the identity provider is asked to wait before it retries a held deactivation. */
 export const HELD_RETRY_AFTER_SECONDS = 600;
 
+/**
+ * A held deactivation: 429 with Retry-After. The identity provider keeps the change pending and
+ * retries it (a throttling answer, not a failure of the app), and never records the person as
+ * deprovisioned while their Strapi account is still active.
+ */
+export const heldError = (reason: string) =>
+  new ScimError(
+    429,
+    `${reason} The deactivation is held until a Strapi administrator confirms it; the account stays active meanwhile. Retry later.`,
+    undefined,
+    { 'Retry-After': String(HELD_RETRY_AFTER_SECONDS) }
+  );
+
+/** The user fields the engine requires, as the SCIM attributes that fill them. */
+const SCIM_ATTRIBUTE_OF: Record<string, string> = {
+  username: 'userName',
+  email: 'emails[type eq "work"].value',
+  firstname: 'name.givenName',
+  lastname: 'name.familyName',
+};
+
+/** "missing lastname (POST /Users)" -> names the SCIM attribute to send too. */
+const requiredDetail = (reason: string) => {
+  const attributes = Object.entries(SCIM_ATTRIBUTE_OF)
+    .filter(([field]) => new RegExp(`\\b${field}\\b`).test(reason))
+    .map(([, attribute]) => `'${attribute}'`);
+  return attributes.length
+    ? `${attributes.join(', ')} ${attributes.length > 1 ? 'are' : 'is'} required: ${reason}.`
+    : reason;
+};
+
 /** The SCIM answer to a push result that did not apply, or null when it applied. */
 export const errorOf = (result: PushUserResult): ScimError | null => {
   switch (result.outcome) {
@@ -20,6 +51,8 @@ export const errorOf = (result: PushUserResult): ScimError | null => {
       if (result.code === 'licence') return new ScimError(403, result.reason);
       if (result.code === 'duplicate') return new ScimError(409, result.reason, 'uniqueness');
       if (result.code === 'refused') return new ScimError(403, result.reason);
+      if (result.code === 'required')
+        return new ScimError(400, requiredDetail(result.reason), 'invalidValue');
       return new ScimError(400, result.reason, 'invalidValue');
     case 'conflict':
       return new ScimError(
@@ -28,12 +61,7 @@ export const errorOf = (result: PushUserResult): ScimError | null => {
         'uniqueness'
       );
     case 'held':
-      return new ScimError(
-        429,
-        `${result.reason} The deactivation is held until a Strapi administrator confirms it; the account stays active meanwhile. Retry later.`,
-        undefined,
-        { 'Retry-After': String(HELD_RETRY_AFTER_SECONDS) }
-      );
+      return heldError(result.reason);
     default:
       return null;
   }

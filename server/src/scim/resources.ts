@@ -10,7 +10,8 @@ import { parseFilter } from './filter';
 import { normaliseGroup, toDirectoryGroup, type ScimGroupResource } from './groups';
 import { listResponse, project, readPage } from './list';
 import { applyPatch } from './patch';
-import { pushUser, type Push } from './push';
+import type { createHeld } from './held';
+import { heldError, pushUser, type Push } from './push';
 import type { ResourceColumns, ResourceRow, ResourceStore } from './store';
 import {
   managerId,
@@ -42,7 +43,12 @@ const groupColumns = (resource: ScimGroupResource): ResourceColumns => ({
   resource,
 });
 
-export const createResources = (store: ResourceStore, push: Push, baseUrl: string) => {
+export const createResources = (
+  store: ResourceStore,
+  push: Push,
+  held: ReturnType<typeof createHeld>,
+  baseUrl: string
+) => {
   const location = (kind: ResourceKind, scimId: string) => `${baseUrl}/${kind}s/${scimId}`;
 
   /** The resource as the client sees it: its stored attributes, id and meta. */
@@ -120,6 +126,12 @@ export const createResources = (store: ResourceStore, push: Push, baseUrl: strin
       );
     });
     await push({ users, removed: [], groups: [group] }, origin);
+  };
+
+  /** A retried deactivation that already waits for an admin is answered without a new push. */
+  const refuseIfHeld = async (row: ResourceRow, deactivates: boolean) => {
+    if (row.kind === 'User' && row.active && deactivates && (await held.has(row.identityKey)))
+      throw heldError(`The deactivation of '${row.userName}' is waiting for an administrator.`);
   };
 
   /** Runs `change` on a locked row; the lock is released whatever happens. */
@@ -249,6 +261,7 @@ export const createResources = (store: ResourceStore, push: Push, baseUrl: strin
       const resource = normalise(kind, body);
       return present(
         await withLock(kind, scimId, async (row) => {
+          await refuseIfHeld(row, resource.active === false);
           await pushResource(kind, row, resource, origin(request));
           return store.save(row, columns(kind, resource));
         })
@@ -260,6 +273,7 @@ export const createResources = (store: ResourceStore, push: Push, baseUrl: strin
       return present(
         await withLock(kind, scimId, async (row) => {
           const resource = normalise(kind, applyPatch(row.resource, body, row.scimId));
+          await refuseIfHeld(row, resource.active === false);
           await pushResource(kind, row, resource, origin(request));
           return store.save(row, columns(kind, resource));
         })
@@ -272,6 +286,7 @@ export const createResources = (store: ResourceStore, push: Push, baseUrl: strin
      */
     async remove(kind: ResourceKind, scimId: string, request: RequestInfo) {
       await withLock(kind, scimId, async (row) => {
+        await refuseIfHeld(row, true);
         if (kind === 'User') {
           await pushUser(
             push,

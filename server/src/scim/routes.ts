@@ -21,6 +21,12 @@ export const SCIM_ADMIN_ROUTES = [
     config: guard(ACTIONS.settings),
   },
   {
+    method: 'POST',
+    path: '/directories/:id/scim/confirm',
+    handler: 'scim-admin.confirmHeld',
+    config: guard(ACTIONS.run),
+  },
+  {
     method: 'DELETE',
     path: '/directories/:id/scim/tokens/:tokenId',
     handler: 'scim-admin.revokeToken',
