@@ -9,7 +9,8 @@ export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-const patch = (...Operations: object[]) => ({ schemas: [PATCH_OP], Operations });
+type Operation = { op: string; path?: string; value?: unknown };
+const patch = (...Operations: Operation[]) => ({ schemas: [PATCH_OP], Operations });
 
 export const entra = {
   /** Test Connection: a random userName, answered by an empty ListResponse. */
