@@ -57,7 +57,7 @@ export const errorOf = (result: PushUserResult): ScimError | null => {
     case 'conflict':
       return new ScimError(
         409,
-        `${result.reason} A Strapi administrator can adopt the local user ${result.localUserId} into this directory (Settings > User Directory Sync > the directory > Adopt local users); until then it is left alone.`,
+        `${result.reason} Local user ${result.localUserId} is never taken over: a Strapi administrator can rename or remove it, or link it to this directory, then the identity provider's retry succeeds.`,
         'uniqueness'
       );
     case 'held':
