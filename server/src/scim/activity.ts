@@ -13,22 +13,41 @@ export type ActivitySummary = {
 
 const HOURS = 24;
 
+type Entry = { directoryId: number; method: string; path: string; status: number; detail?: string };
+
+/** Requests are written in bulk, at most a second late: one statement for many requests. */
+const FLUSH_MS = 1000;
+const FLUSH_AT = 200;
+
 export const createActivity = (strapi: Core.Strapi) => {
   const rows = () => strapi.db.query(SCIM_UID.request);
+  let pending: Record<string, unknown>[] = [];
+  let timer: NodeJS.Timeout | null = null;
+
+  const flush = async () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!pending.length) return;
+    const batch = pending;
+    pending = [];
+    await rows()
+      .createMany({ data: batch })
+      .catch((error: Error) =>
+        strapi.log.warn(`[user-directory-sync] SCIM activity not recorded: ${error.message}`)
+      );
+  };
+
   return {
-    async record(entry: {
-      directoryId: number;
-      method: string;
-      path: string;
-      status: number;
-      detail?: string;
-    }) {
-      await rows().create({
-        data: { ...entry, at: new Date(), detail: entry.detail?.slice(0, 500) ?? null },
-      });
+    flush,
+
+    record(entry: Entry) {
+      pending.push({ ...entry, at: new Date(), detail: entry.detail?.slice(0, 500) ?? null });
+      if (pending.length >= FLUSH_AT) void flush();
+      else timer ??= setTimeout(() => void flush(), FLUSH_MS).unref();
     },
 
     async summary(directoryId: number, now = new Date()): Promise<ActivitySummary> {
+      await flush();
       const since = new Date(now.getTime() - HOURS * 3600_000);
       const recent = (await rows().findMany({
         where: { directoryId, at: { $gte: since } },
@@ -75,4 +94,16 @@ export const createActivity = (strapi: Core.Strapi) => {
       };
     },
   };
+};
+
+const shared = new WeakMap<Core.Strapi, ReturnType<typeof createActivity>>();
+
+/** One activity buffer per Strapi instance, shared by the SCIM endpoint and the admin API. */
+export const scimActivity = (strapi: Core.Strapi) => {
+  let activity = shared.get(strapi);
+  if (!activity) {
+    activity = createActivity(strapi);
+    shared.set(strapi, activity);
+  }
+  return activity;
 };

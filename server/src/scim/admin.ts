@@ -6,7 +6,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { idParam } from '../controllers/validation';
 import { getService } from '../utils/get-service';
-import { createActivity } from './activity';
+import { scimActivity } from './activity';
 import { scimBaseUrl } from './controller';
 import { MAX_ACTIVE_TOKENS } from './constants';
 import { createHeld } from './held';
@@ -22,7 +22,7 @@ type Ctx = {
 
 export const createScimAdminController = ({ strapi }: { strapi: Core.Strapi }) => {
   const tokens = createTokenStore(strapi);
-  const activity = createActivity(strapi);
+  const activity = scimActivity(strapi);
 
   const scimDirectory = async (ctx: Ctx) => {
     const directory = await getService('directories', { strapi }).findRow(idParam(ctx.params.id));

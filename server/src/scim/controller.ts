@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { createActivity } from './activity';
+import { scimActivity } from './activity';
 import { MAX_BODY_BYTES, SCIM_BASE_PATH, SCIM_CONTENT_TYPE, type ResourceKind } from './constants';
 import { createDiscovery } from './discovery';
 import { ScimError, badRequest, notFound, unauthorized } from './errors';
@@ -71,7 +71,7 @@ const methodNotAllowed = (method: string, path: string) =>
 
 export const createScimController = ({ strapi }: { strapi: Core.Strapi }) => {
   const tokens = createTokenStore(strapi);
-  const activity = createActivity(strapi);
+  const activity = scimActivity(strapi);
 
   const authenticate = async (ctx: Context, key: string) => {
     const token = bearerToken(ctx.get('authorization'));
@@ -187,17 +187,13 @@ export const createScimController = ({ strapi }: { strapi: Core.Strapi }) => {
       if (directory) {
         const detail =
           answer.status >= 400 ? (answer.body as { detail?: string }).detail : undefined;
-        await activity
-          .record({
-            directoryId: directory.id,
-            method: ctx.method,
-            path,
-            status: answer.status,
-            detail,
-          })
-          .catch((error: Error) =>
-            strapi.log.warn(`[user-directory-sync] SCIM activity not recorded: ${error.message}`)
-          );
+        activity.record({
+          directoryId: directory.id,
+          method: ctx.method,
+          path,
+          status: answer.status,
+          detail,
+        });
       }
       for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
       ctx.status = answer.status;

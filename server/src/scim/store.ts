@@ -187,10 +187,15 @@ export const createResourceStore = (strapi: Core.Strapi, directoryId: number, ow
     /** Writes the row's new state and releases its lock. */
     async save(row: ResourceRow, data: Partial<ResourceRow>) {
       try {
-        return (await rows().update({
-          where: { id: row.id },
-          data: { ...data, version: row.version + 1, lockedBy: null, lockedUntil: null },
-        })) as ResourceRow;
+        const changed = {
+          ...data,
+          version: row.version + 1,
+          lockedBy: null,
+          lockedUntil: null,
+          updatedAt: new Date(),
+        };
+        await rows().updateMany({ where: { id: row.id }, data: changed });
+        return { ...row, ...changed } as ResourceRow;
       } catch (error) {
         if (isUniqueViolation(error)) {
           await store.unlock(row);
