@@ -4,6 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import type { Scim } from '../../../shared/contracts/scim';
 import { idParam } from '../controllers/validation';
 import { getService } from '../utils/get-service';
 import { scimActivity } from './activity';
@@ -43,7 +44,7 @@ export const createScimAdminController = ({ strapi }: { strapi: Core.Strapi }) =
       { action: 'settings.update', directoryId, runId: null, subject, actor, details },
     ]);
 
-  const serializeToken = (row: Awaited<ReturnType<typeof tokens.active>>[number]) => ({
+  const serializeToken = (row: Awaited<ReturnType<typeof tokens.active>>[number]): Scim.Token => ({
     id: row.id,
     hint: `…${row.hint}`,
     issuedBy: row.issuedBy,
@@ -55,7 +56,7 @@ export const createScimAdminController = ({ strapi }: { strapi: Core.Strapi }) =
     /** GET /directories/:id/scim */
     async show(ctx: Ctx) {
       const directory = await scimDirectory(ctx);
-      ctx.body = {
+      const body: Scim.Show = {
         data: {
           baseUrl: scimBaseUrl(strapi, ctx.request.origin, directory.directoryKey),
           tokens: (await tokens.active(directory.id)).map(serializeToken),
@@ -64,6 +65,7 @@ export const createScimAdminController = ({ strapi }: { strapi: Core.Strapi }) =
           held: await createHeld(strapi, directory.id).list(),
         },
       };
+      ctx.body = body;
     },
 
     /** POST /directories/:id/scim/confirm: applies the deactivations the brake holds. */
@@ -87,7 +89,7 @@ export const createScimAdminController = ({ strapi }: { strapi: Core.Strapi }) =
         revoked: issued.revoked,
       });
       ctx.status = 201;
-      ctx.body = {
+      const body: Scim.Issued = {
         data: {
           id: issued.id,
           token: issued.token,
@@ -95,6 +97,7 @@ export const createScimAdminController = ({ strapi }: { strapi: Core.Strapi }) =
           revoked: issued.revoked,
         },
       };
+      ctx.body = body;
     },
 
     /** DELETE /directories/:id/scim/tokens/:tokenId */
