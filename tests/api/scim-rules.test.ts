@@ -121,11 +121,17 @@ describe('SCIM: the rules of every run', () => {
     }
   });
 
-  it('a SCIM directory is not pulled: Sync now is refused with the reason', async () => {
+  it('a SCIM directory is not pulled: Sync now is refused with the reason, the schedule skips it', async () => {
     const { directory } = await directoryWith();
     const run = await api.run(directory.id);
     expect(run.status).toBe('failed');
     expect(run.error?.message).toContain('not pulled');
+    const tomorrow = new Date(Date.now() + 24 * 3600_000);
+    const started = await app.strapi
+      .plugin('user-directory-sync')
+      .service('scheduler')
+      .tick(tomorrow);
+    expect(started).toEqual([]);
   });
 
   describe('the mass-deprovisioning brake', () => {

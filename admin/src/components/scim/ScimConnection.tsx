@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import {
   Alert,
+  Box,
   Button,
   Flex,
   Table,
@@ -32,7 +33,9 @@ const CopyField = ({ name, label, value }: { name: string; label: string; value:
     <Field.Root name={name}>
       <Field.Label>{label}</Field.Label>
       <Flex gap={2}>
-        <TextInput name={name} value={value} readOnly aria-label={label} />
+        <Box flex="1">
+          <TextInput name={name} value={value} readOnly aria-label={label} />
+        </Box>
         <Button
           variant="secondary"
           startIcon={<Duplicate />}
