@@ -1,5 +1,6 @@
 import audit from './audit';
 import directories from './directories';
+import group from './group';
 import health from './health';
 import orgChart from './org-chart';
 import runs from './runs';
@@ -9,6 +10,7 @@ import { createScimAdminController } from '../scim/admin';
 export default {
   audit,
   directories,
+  group,
   health,
   'org-chart': orgChart,
   runs,

@@ -1,36 +1,33 @@
 /** The routes of SCIM directories: the SCIM endpoint (content API) and the panel's admin routes. */
 import { ACTIONS } from '../constants';
+import type { AdminRoute } from '../routes';
 import { SCIM_BASE_PATH } from './constants';
 
-const guard = (action: string) => ({
-  policies: [{ name: 'admin::hasPermissions', config: { actions: [action] } }],
-});
-
-/** Admin routes: the tenant URL, tokens and activity of a SCIM directory. */
-export const SCIM_ADMIN_ROUTES = [
+/** Admin routes: the tenant URL, tokens, activity and held deactivations of a SCIM directory. */
+export const SCIM_ADMIN_ROUTES: readonly AdminRoute[] = [
   {
     method: 'GET',
     path: '/directories/:id/scim',
     handler: 'scim-admin.show',
-    config: guard(ACTIONS.read),
+    actions: [ACTIONS.read],
   },
   {
     method: 'POST',
     path: '/directories/:id/scim/tokens',
     handler: 'scim-admin.issueToken',
-    config: guard(ACTIONS.settings),
+    actions: [ACTIONS.settings],
   },
   {
     method: 'POST',
     path: '/directories/:id/scim/confirm',
     handler: 'scim-admin.confirmHeld',
-    config: guard(ACTIONS.run),
+    actions: [ACTIONS.run],
   },
   {
     method: 'DELETE',
     path: '/directories/:id/scim/tokens/:tokenId',
     handler: 'scim-admin.revokeToken',
-    config: guard(ACTIONS.settings),
+    actions: [ACTIONS.settings],
   },
 ];
 

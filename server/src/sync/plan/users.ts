@@ -14,6 +14,8 @@ export type StoredIdentity = {
   hash: string | null;
   state: 'active' | 'disabled';
   passwordDigest: string | null;
+  /** A local account an admin adopted: the sync never sets its password. */
+  adopted?: boolean;
 };
 
 /** A user row as the target stores it, reduced to what the sync compares. */
@@ -36,6 +38,8 @@ export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
  */
 export type PlannedUser = WantedUser & {
   roleIds: number[];
+  /** Why these roles: the rule of the role map, one role per group, or the default role. */
+  roleReason?: string;
   hash: string;
   profile?: Record<string, string | null>;
 };
@@ -109,7 +113,9 @@ export const planPage = (users: PlannedUser[], context: PageContext): PlanEntry[
     const identity = context.identities.get(user.externalId);
     const row = identity?.targetId != null ? context.current.get(identity.targetId) : undefined;
     const passwordChanged =
-      user.passwordDigest !== null && user.passwordDigest !== identity?.passwordDigest;
+      !identity?.adopted &&
+      user.passwordDigest !== null &&
+      user.passwordDigest !== identity?.passwordDigest;
 
     if (!row) {
       const local =
@@ -138,8 +144,9 @@ export const planPage = (users: PlannedUser[], context: PageContext): PlanEntry[
 export type ResolveContext = {
   /** User attributes the target has a column for; the rest go on the identity link. */
   targetFields: ReadonlySet<string>;
-  /** The role ids this user gets (already chosen by pickRoles, or the defaults). */
+  /** The role ids this user gets (chosen by chooseRoles) and why. */
   roleIds: number[];
+  roleReason?: string;
   /** false: the target has no manager relation, the manager is kept on the identity link. */
   hasManager: boolean;
 };
@@ -159,6 +166,7 @@ export const resolvePlannedUser = (
     fields,
     profile: Object.keys(profile).length ? profile : undefined,
     roleIds: context.roleIds,
+    ...(context.roleReason ? { roleReason: context.roleReason } : {}),
     hash: '',
   };
   planned.hash = digest(

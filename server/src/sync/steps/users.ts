@@ -7,11 +7,10 @@
 import type { DirectoryUser } from '../../providers/types';
 import { mapUser } from '../map';
 import {
+  chooseRoles,
   guardPage,
-  pickRoles,
   planPage,
   resolvePlannedUser,
-  rolesFor,
   type PlanEntry,
   type PlannedUser,
 } from '../plan';
@@ -62,13 +61,20 @@ export const syncUsers = async (ctx: RunContext, state: RunState, users: Directo
         ...(state.memberships.get(user.externalId) ?? []),
       ]),
     ];
-    const picked = pickRoles(groupIds, state.mappedRoles, state.groups, target.singleRole);
+    const roles = chooseRoles(
+      groupIds,
+      state.mappedRoles,
+      state.groups,
+      target.singleRole,
+      state.defaultRoles
+    );
     planned.push(
       resolvePlannedUser(
         { ...mapped.user, passwordDigest: wantsPassword ? mapped.user.passwordDigest : null },
         {
           targetFields: ctx.targetFields,
-          roleIds: rolesFor(picked, state.defaultRoles),
+          roleIds: roles.roleIds,
+          roleReason: roles.reason,
           hasManager: target.hasManager,
         }
       )
@@ -126,12 +132,14 @@ export const applyEntries = async (
   passwords: ReadonlyMap<string, string> = new Map()
 ) => {
   const rowIds = new Map<string, number>();
+  const adopted: string[] = [];
   for (const entry of entries) {
     if (entry.action === 'skip') continue;
-    const rowId = state.identities.get(entry.user.externalId)?.rowId;
-    if (rowId && rowId > 0) rowIds.set(entry.user.externalId, rowId);
+    const identity = state.identities.get(entry.user.externalId);
+    if (identity?.rowId && identity.rowId > 0) rowIds.set(entry.user.externalId, identity.rowId);
+    if (identity?.adopted) adopted.push(entry.user.externalId);
   }
-  ctx.applier.setIdentityRows(rowIds);
+  ctx.applier.setIdentityRows(rowIds, adopted);
   const { identities: written, created } = await ctx.applier.applyPage(entries, passwords);
   for (const externalId of created.keys()) state.createdThisRun.add(externalId);
   for (const update of written) {
@@ -143,6 +151,7 @@ export const applyEntries = async (
       hash: update.hash,
       state: update.state,
       passwordDigest: update.passwordDigest ?? existing?.passwordDigest ?? null,
+      ...(update.adopted ? { adopted: true } : {}),
     });
   }
 };
