@@ -15,18 +15,20 @@ const HOURS = 24;
 
 type Entry = { directoryId: number; method: string; path: string; status: number; detail?: string };
 
-/** Requests are written in bulk, at most a second late: one statement for many requests. */
+/**
+ * Requests are written in bulk: one statement for up to FLUSH_AT requests, or for those of the last
+ * FLUSH_MS, written by the next request after it (or when the panel reads the activity). No timer:
+ * nothing runs after Strapi stops; the few requests of an instance's last second may be lost.
+ */
 const FLUSH_MS = 1000;
 const FLUSH_AT = 200;
 
 export const createActivity = (strapi: Core.Strapi) => {
   const rows = () => strapi.db.query(SCIM_UID.request);
   let pending: Record<string, unknown>[] = [];
-  let timer: NodeJS.Timeout | null = null;
+  let oldest = 0;
 
   const flush = async () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
     if (!pending.length) return;
     const batch = pending;
     pending = [];
@@ -41,9 +43,9 @@ export const createActivity = (strapi: Core.Strapi) => {
     flush,
 
     record(entry: Entry) {
+      if (!pending.length) oldest = Date.now();
       pending.push({ ...entry, at: new Date(), detail: entry.detail?.slice(0, 500) ?? null });
-      if (pending.length >= FLUSH_AT) void flush();
-      else timer ??= setTimeout(() => void flush(), FLUSH_MS).unref();
+      if (pending.length >= FLUSH_AT || Date.now() - oldest >= FLUSH_MS) void flush();
     },
 
     async summary(directoryId: number, now = new Date()): Promise<ActivitySummary> {
