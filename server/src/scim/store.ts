@@ -107,15 +107,22 @@ export const createResourceStore = (strapi: Core.Strapi, directoryId: number, ow
       })) as ResourceRow | null;
     },
 
-    /** Rows (live or deleted) of the same person: same lower-cased userName or same externalId. */
+    /**
+     * Rows (live or deleted) of the same person: same lower-cased userName or same externalId.
+     * Two look-ups, each on its own index (an OR across two columns may not use either).
+     */
     async samePerson(userName: string, externalId: string | null) {
-      return (await rows().findMany({
-        where: {
-          directoryId,
-          kind: 'User',
-          $or: [{ userName }, ...(externalId ? [{ externalId }] : [])],
-        },
+      const byName = (await rows().findMany({
+        where: { directoryId, kind: 'User', userName },
       })) as ResourceRow[];
+      if (!externalId) return byName;
+      const byExternal = (await rows().findMany({
+        where: { directoryId, kind: 'User', externalId },
+      })) as ResourceRow[];
+      return [
+        ...byName,
+        ...byExternal.filter((row) => !byName.some((other) => other.id === row.id)),
+      ];
     },
 
     /** The live users with these SCIM ids, as a map id -> row. */
