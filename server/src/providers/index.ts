@@ -2,6 +2,9 @@
 import { createAzureProvider, isFullSyncDue, readOptions, type AzureConnection } from './azure';
 import { createCsvProvider } from './csv';
 import { createOktaProvider } from './okta';
+import { azureSchema } from './azure/schema';
+import { csvSchema } from './csv/schema';
+import { oktaSchema } from './okta/schema';
 import type { ProviderFactory } from './types';
 import type { ProviderDefinition } from './registry';
 import { SCIM_PROVIDER } from '../scim/provider';
@@ -30,6 +33,7 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['mobilePhone', 'phone'],
     ]),
     usersByGroup: true,
+    schema: azureSchema,
   },
   okta: {
     factory: createOktaProvider as ProviderDefinition['factory'],
@@ -42,6 +46,7 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['mobilePhone', 'phone'],
     ]),
     usersByGroup: true,
+    schema: oktaSchema,
   },
   csv: {
     factory: createCsvProvider as ProviderDefinition['factory'],
@@ -54,6 +59,7 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['phone', 'phone'],
     ]),
     usersByGroup: false,
+    schema: csvSchema,
   },
   scim: SCIM_PROVIDER,
 };
