@@ -38,7 +38,7 @@ describe('SCIM on two Strapi instances at once', () => {
   beforeAll(async () => {
     app = await startApp();
     directory = await createScimDirectory(pluginApi(app), {
-      safety: { maxDisablePercent: 100, pushWindowMinutes: 0 },
+      safety: { maxDisablePercent: 100 },
     });
     other = await startInstance();
   });

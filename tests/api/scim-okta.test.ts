@@ -27,7 +27,7 @@ describe('SCIM: the Okta sequence', () => {
     api = pluginApi(app);
     directory = await createScimDirectory(api, {
       groupSync: { mode: 'all', roles: [] },
-      safety: { maxDisablePercent: 100, pushWindowMinutes: 0 },
+      safety: { maxDisablePercent: 100 },
     });
     scim = scimClient(app, directory.base, directory.token);
   });
