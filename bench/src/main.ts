@@ -6,7 +6,8 @@
  * process; the playground's Strapi in a child process on a fresh database, driven through the
  * plugin's real runner. Measures floor, naive, graph-full, graph-nochange, graph-1pct and csv-full,
  * checks every run against the fakes' own data, writes bench/results/<date>-<db>[-quick].json and
- * the generated part of docs/PERFORMANCE.md. Exits non-zero when a run synced the wrong thing.
+ * the generated part of docs/PERFORMANCE.md. Up to 10,000 users, scim-push: the same people pushed
+ * over SCIM (bench/src/scim-push.ts). Exits non-zero when a run synced the wrong thing.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +19,7 @@ import { startGraphFake, type GraphFake } from '../../tests/fakes/graph';
 import { generateOrg } from '../../tests/fakes/org';
 import { changeOnePercent, compareUsers, csvOf, GraphModel, type Check } from './model';
 import { certsDir, playgroundDir, repoRoot } from './paths';
+import { scimPushRound, type ScimPushResult } from './scim-push';
 import type { ProfileSummary } from './profile';
 import type { AgentCommands, CommandName, DbKind, Measurement, Reply, Request } from './protocol';
 import {
@@ -40,7 +42,7 @@ const option = (name: string) => {
   return index >= 0 ? argv[index + 1] : undefined;
 };
 const quick = flag('quick');
-/** --skip floor,naive,csv,graph: leave parts out while investigating (the results are partial). */
+/** --skip floor,naive,csv,graph,scim: leave parts out while investigating (the results are partial). */
 const skip = new Set((option('skip') ?? '').split(',').filter(Boolean));
 const db = (option('db') ?? 'sqlite') as DbKind;
 if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db must be sqlite or postgres`);
@@ -143,6 +145,7 @@ const showProfile = (profile: ProfileSummary | undefined) => {
 };
 
 const results: ResultEntry[] = [];
+const scimPush: ScimPushResult[] = [];
 let failures = 0;
 
 /** Runs an agent call while measuring the CPU this process (the fakes) spends meanwhile. */
@@ -482,6 +485,19 @@ const main = async () => {
   await compileStrapi({ appDir: playgroundDir() });
   for (const size of sizes) {
     if (!skip.has('graph')) await graphRound(size);
+    // SCIM push of the same people, up to 10,000 of them (1,000 in --quick): a request pair each.
+    if (!skip.has('scim') && size <= (quick ? 1000 : 10000)) {
+      const graphFull = results.find((r) => r.scenario === 'graph-full' && r.size === size);
+      const pushed = await scimPushRound({
+        size,
+        db,
+        seed: SEED,
+        graphFullUsersPerSecond: graphFull?.usersPerSecond ?? null,
+        say,
+      });
+      scimPush.push(pushed);
+      if (!pushed.correct) failures += 1;
+    }
     if (!skip.has('csv')) await csvRound(size);
   }
   const date = new Date().toISOString().slice(0, 10);
@@ -509,7 +525,7 @@ const main = async () => {
   const name = `${date}-${db}${quick ? '-quick' : partial ? '-partial' : ''}.json`;
   const out = path.join(root, 'bench', 'results', name);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
+  fs.writeFileSync(out, `${JSON.stringify({ ...file, scimPush }, null, 2)}\n`);
   await writePerformanceDoc(root);
 
   say(`\n${consoleTable(results)}\n`);

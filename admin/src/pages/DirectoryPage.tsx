@@ -9,6 +9,8 @@ import { useMeta } from '../hooks/useMeta';
 import { usePermissions } from '../hooks/usePermissions';
 import { type MessageKey, useT } from '../hooks/useT';
 import { TYPE_LABELS } from '../utils/types';
+import { ScimActivity } from '../components/scim/ScimActivity';
+import { ScimConnection } from '../components/scim/ScimConnection';
 import { AuditTab } from './tabs/AuditTab';
 import { ConnectionTab } from './tabs/ConnectionTab';
 import { GroupsTab } from './tabs/GroupsTab';
@@ -107,6 +109,8 @@ export const DirectoryPage = () => {
               <Tabs.Content key={name} value={name}>
                 {!allowed[name] ? (
                   <Page.NoPermissions />
+                ) : name === 'connection' && current.type === 'scim' ? (
+                  <ScimConnection directory={current} canUpdate={permissions.canUpdate} />
                 ) : name === 'connection' ? (
                   <ConnectionTab {...common} testConnection={directory.testConnection} />
                 ) : name === 'settings' ? (
@@ -120,6 +124,8 @@ export const DirectoryPage = () => {
                   <GroupsTab {...common} />
                 ) : name === 'safety' ? (
                   <SafetyTab {...common} />
+                ) : name === 'runs' && current.type === 'scim' ? (
+                  <ScimActivity directory={current} canRun={permissions.canRun} />
                 ) : name === 'runs' ? (
                   <RunsTab
                     directory={current}

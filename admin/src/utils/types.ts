@@ -5,6 +5,7 @@ export const TYPE_LABELS: Record<string, MessageKey> = {
   azure: 'type.azure',
   okta: 'type.okta',
   csv: 'type.csv',
+  scim: 'type.scim',
 };
 
 /** Secrets edited on the Data mapping tab rather than with the connection. */

@@ -4,6 +4,9 @@ import group from './group';
 import syncRun from './sync-run';
 import planEntry from './plan-entry';
 import auditEntry from './audit-entry';
+import scimResource from './scim-resource';
+import scimToken from './scim-token';
+import scimRequest from './scim-request';
 
 export default {
   directory,
@@ -12,4 +15,7 @@ export default {
   'sync-run': syncRun,
   'plan-entry': planEntry,
   'audit-entry': auditEntry,
+  'scim-resource': scimResource,
+  'scim-token': scimToken,
+  'scim-request': scimRequest,
 };

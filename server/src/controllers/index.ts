@@ -4,5 +4,16 @@ import group from './group';
 import health from './health';
 import orgChart from './org-chart';
 import runs from './runs';
+import { createScimController } from '../scim/controller';
+import { createScimAdminController } from '../scim/admin';
 
-export default { audit, directories, group, health, 'org-chart': orgChart, runs };
+export default {
+  audit,
+  directories,
+  group,
+  health,
+  'org-chart': orgChart,
+  runs,
+  scim: createScimController,
+  'scim-admin': createScimAdminController,
+};

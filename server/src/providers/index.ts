@@ -7,6 +7,7 @@ import { csvSchema } from './csv/schema';
 import { oktaSchema } from './okta/schema';
 import type { ProviderFactory } from './types';
 import type { ProviderDefinition } from './registry';
+import { SCIM_PROVIDER } from '../scim/provider';
 
 const PROFILE_MAPPING = (names: [string, string][]) =>
   names.map(([source, target]) => ({ source, target }));
@@ -60,4 +61,5 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
     usersByGroup: false,
     schema: csvSchema,
   },
+  scim: SCIM_PROVIDER,
 };

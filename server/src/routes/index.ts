@@ -1,4 +1,5 @@
 import { ACTIONS } from '../constants';
+import { SCIM_ADMIN_ROUTES, SCIM_CONTENT_ROUTES } from '../scim/routes';
 
 type Action = (typeof ACTIONS)[keyof typeof ACTIONS];
 
@@ -85,6 +86,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'POST', path: '/runs/:id/cancel', handler: 'runs.cancel', actions: [ACTIONS.run] },
   { method: 'GET', path: '/audit', handler: 'audit.find', actions: [ACTIONS.audit] },
   { method: 'GET', path: '/audit/export', handler: 'audit.export', actions: [ACTIONS.audit] },
+  ...SCIM_ADMIN_ROUTES,
 ];
 
 /** Strapi's own policy when one action opens the route; the plugin's "any of" policy otherwise. */
@@ -112,6 +114,7 @@ const contentApi = {
     { method: 'GET', path: '/groups', handler: 'group.find', config: { policies: [] } },
     { method: 'GET', path: '/groups/mine', handler: 'group.mine', config: { policies: [] } },
     { method: 'GET', path: '/groups/:id', handler: 'group.findOne', config: { policies: [] } },
+    ...SCIM_CONTENT_ROUTES,
   ],
 };
 

@@ -36,6 +36,8 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
         .connection(t.table)
         .select('id', t.column('schedule'), t.column('nextRunAt'), t.column('resetRequested'))
         .where(t.column('enabled'), true)
+        // SCIM directories are pushed to by the identity provider, never pulled on a schedule.
+        .whereNot(t.column('type'), 'scim')
         .whereNotNull(t.column('nextRunAt'));
       // Compared in JS: the stored form of a datetime differs between SQLite and PostgreSQL.
       const due = enabled.filter(

@@ -117,6 +117,14 @@ export const loadIdentities = async (
           .where(c('directoryId'), directoryId)
           .whereIn(c('externalId'), chunk)
       );
+    // A push needs every role link: a user's role comes from all of their groups' roles.
+    batches.push(
+      await strapi.db
+        .connection(table.table)
+        .select(columns)
+        .where(c('directoryId'), directoryId)
+        .where(c('kind'), 'role')
+    );
   } else {
     batches.push(
       await strapi.db.connection(table.table).select(columns).where(c('directoryId'), directoryId)
