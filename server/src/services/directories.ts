@@ -17,6 +17,7 @@ import {
 import { StopSyncError } from '../providers/errors';
 import type { ProviderDefinition } from '../providers/registry';
 import type { DirectoryProvider, ProviderContext } from '../providers/types';
+import { SCIM_UID } from '../scim/constants';
 import { nextRunAfter } from '../sync/schedule';
 import { getConfig, getService } from '../utils/get-service';
 import { serializeRun } from '../sync/result';
@@ -363,6 +364,9 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       await strapi.db.transaction(async () => {
         await strapi.db.query(UID.identity).deleteMany({ where: { directoryId: id } });
         await strapi.db.query(UID.group).deleteMany({ where: { directoryId: id } });
+        // A SCIM directory's resources, tokens and request log go with it.
+        for (const uid of Object.values(SCIM_UID))
+          await strapi.db.query(uid).deleteMany({ where: { directoryId: id } });
         await strapi.db.query(UID.directory).delete({ where: { id } });
       });
       return { ...serialize(row), unlinkedUsers: owned };

@@ -160,6 +160,8 @@ export const settingsSchema = (
         maxDisablePercent: bounded(0, 100),
         licenceLimit: bounded(0, 10_000_000, true).nullable(),
         onLeave: oneOf(LEAVE_POLICIES),
+        /** Pushes (SCIM): the window over which deactivations count toward the threshold. */
+        pushWindowMinutes: bounded(1, 1440),
       },
       'safety setting'
     ).nullable(),
