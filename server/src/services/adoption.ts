@@ -11,6 +11,12 @@ import { getService } from '../utils/get-service';
 type Candidate = {
   localUser: { id: number; username: string; email: string | null };
   directoryUser: { externalId: string; username: string | null; email: string | null };
+  /** Which login value matched. */
+  match: 'username' | 'email';
+  /** What the next run would change on the local user, field by field. */
+  changes: Record<string, { from: unknown; to: unknown }>;
+  /** Why this local user cannot be adopted (it stays as it is), when it cannot. */
+  refused?: string;
 };
 
 export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -22,15 +28,24 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
       directory.target,
       directory.loginProvider
     );
-    const owned = new Set(
+    /** Local users another directory (or this one) already owns: user id -> directory id. */
+    const owned = new Map(
       (
-        (await strapi.db
-          .query(UID.identity)
-          .findMany({ where: { kind: 'user', targetUid: target.uid }, select: ['targetId'] })) as {
-          targetId: number;
-        }[]
-      ).map((row) => row.targetId)
+        (await strapi.db.query(UID.identity).findMany({
+          where: { kind: 'user', targetUid: target.uid },
+          select: ['targetId', 'directoryId'],
+        })) as { targetId: number; directoryId: number }[]
+      ).map((row) => [row.targetId, row.directoryId])
     );
+    const directoryNames = new Map(
+      (
+        (await strapi.db.query(UID.directory).findMany({ select: ['id', 'name'] })) as {
+          id: number;
+          name: string;
+        }[]
+      ).map((row) => [row.id, row.name])
+    );
+    const seen = new Set<number>();
     const linked = new Set(
       (
         (await strapi.db
@@ -52,21 +67,38 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
             chunk.map((user) => user.fields.username).filter((name): name is string => !!name),
             chunk.map((user) => user.fields.email).filter((email): email is string => !!email)
           );
+          // Passwords are never compared nor shown: the stored one is a digest.
+          const fieldNames = [
+            ...new Set(chunk.flatMap((user) => Object.keys(user.fields))),
+          ].filter((name) => name !== 'password');
+          const ids = [...new Set([...matches.values()].map((match) => match.id))];
+          const current = await target.loadUsers(ids, fieldNames);
           for (const user of chunk) {
-            const local =
-              matches.get(`username:${user.fields.username?.toLowerCase()}`) ??
-              matches.get(`email:${user.fields.email}`);
-            if (local && !owned.has(local.id)) {
-              owned.add(local.id);
-              found.push({
-                localUser: local,
-                directoryUser: {
-                  externalId: user.externalId,
-                  username: user.fields.username,
-                  email: user.fields.email,
-                },
-              });
-            }
+            const byName = matches.get(`username:${user.fields.username?.toLowerCase()}`);
+            const local = byName ?? matches.get(`email:${user.fields.email}`);
+            if (!local || seen.has(local.id)) continue;
+            seen.add(local.id);
+            const owner = owned.get(local.id);
+            const stored = current.get(local.id)?.fields ?? {};
+            found.push({
+              localUser: local,
+              directoryUser: {
+                externalId: user.externalId,
+                username: user.fields.username,
+                email: user.fields.email,
+              },
+              match: byName ? 'username' : 'email',
+              changes: Object.fromEntries(
+                Object.entries(user.fields)
+                  .filter(([name, to]) => name in stored && (stored[name] ?? null) !== (to ?? null))
+                  .map(([name, to]) => [name, { from: stored[name] ?? null, to }])
+              ),
+              ...(owner !== undefined
+                ? {
+                    refused: `already synced by the directory "${directoryNames.get(owner) ?? owner}"`,
+                  }
+                : {}),
+            });
           }
         }
       }
@@ -87,7 +119,7 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
         directory.loginProvider
       );
       const chosen = (await candidates(directoryId)).filter(
-        (c) => users === 'all' || users.includes(c.localUser.id)
+        (c) => !c.refused && (users === 'all' || users.includes(c.localUser.id))
       );
       if (chosen.length) {
         await strapi.db.query(UID.identity).createMany({

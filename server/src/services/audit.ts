@@ -7,8 +7,11 @@ import { UID } from '../constants';
 import { insertRows, tableInfo } from '../db/sql';
 
 export type AuditInput = {
+  /** One of AUDIT_ACTIONS (docs/API.md lists them). */
   action: string;
   directoryId: number | null;
+  /** The directory's key; looked up from directoryId when not given (webhooks and logs name it). */
+  directoryKey?: string | null;
   runId: number | null;
   subject: string | null;
   actor: string;
@@ -25,7 +28,7 @@ export type AuditFilters = {
 };
 
 /** Audit actions that are also Strapi events (webhooks). */
-export const EVENT_ACTIONS = [
+export const EVENT_ACTIONS: string[] = [
   'user.create',
   'user.update',
   'user.disable',
@@ -59,22 +62,43 @@ const csvCell = (value: unknown) => {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
+/** The keys of the directories these entries name: directory id -> directoryKey. */
+const directoryKeys = async (strapi: Core.Strapi, entries: AuditInput[]) => {
+  const ids = [
+    ...new Set(entries.map((entry) => entry.directoryId).filter((id): id is number => id !== null)),
+  ];
+  if (!ids.length) return new Map<number, string>();
+  const found = (await strapi.db
+    .query(UID.directory)
+    .findMany({ where: { id: { $in: ids } }, select: ['id', 'directoryKey'] })) as {
+    id: number;
+    directoryKey: string;
+  }[];
+  return new Map(found.map((row) => [row.id, row.directoryKey]));
+};
+
 export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Writes entries in bulk and emits the webhook events. */
   async record(entries: AuditInput[]) {
     if (!entries.length) return;
     const at = new Date();
     const table = tableInfo(strapi, UID.auditEntry);
-    await strapi.db.transaction(({ trx }) =>
-      insertRows(
-        trx,
-        table,
-        entries.map((entry) => ({ ...entry, at, category: 'UserSync' }))
-      )
+    const keys = await directoryKeys(
+      strapi,
+      entries.filter((entry) => entry.directoryKey === undefined)
     );
-    for (const entry of entries) {
-      if (EVENT_ACTIONS.includes(entry.action)) {
-        void strapi.eventHub.emit(`user-directory-sync.${entry.action}`, { ...entry, at });
+    const rows = entries.map((entry) => ({
+      ...entry,
+      directoryKey:
+        entry.directoryKey ??
+        (entry.directoryId === null ? null : (keys.get(entry.directoryId) ?? null)),
+      at,
+      category: 'UserSync',
+    }));
+    await strapi.db.transaction(({ trx }) => insertRows(trx, table, rows));
+    for (const row of rows) {
+      if (EVENT_ACTIONS.includes(row.action)) {
+        void strapi.eventHub.emit(`user-directory-sync.${row.action}`, row);
       }
     }
   },
@@ -133,6 +157,7 @@ const serialize = (row: Record<string, unknown>) => ({
   category: 'UserSync' as const,
   action: row.action as string,
   directory: (row.directoryId as number | null) ?? null,
+  directoryKey: (row.directoryKey as string | null) ?? null,
   run: (row.runId as number | null) ?? null,
   subject: (row.subject as string | null) ?? null,
   actor: row.actor as string,

@@ -1,0 +1,60 @@
+import type { ReactNode } from 'react';
+import { Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+
+/** One column: its header and how a row shows in it. */
+export type Column<Row> = {
+  key: string;
+  /** A string is shown as Strapi's table headers are; anything else as it is (a checkbox). */
+  header: ReactNode;
+  /** A string or number is shown as table text; anything else as it is. */
+  cell: (row: Row) => ReactNode;
+  /** Long text wraps instead of widening the table (names, details). */
+  wrap?: boolean;
+  /** Left out (a column that does not apply here). */
+  hidden?: boolean;
+};
+
+type Props<Row> = {
+  columns: Column<Row>[];
+  rows: Row[];
+  rowKey: (row: Row, index: number) => string | number;
+  /** Attributes of a row (test ids, data-*). */
+  rowProps?: (row: Row) => Record<string, string | undefined>;
+  'data-testid'?: string;
+};
+
+const show = (content: ReactNode, header = false) =>
+  typeof content === 'string' || typeof content === 'number' ? (
+    <Typography variant={header ? 'sigma' : 'omega'} textColor={header ? undefined : 'neutral800'}>
+      {content}
+    </Typography>
+  ) : (
+    content
+  );
+
+/** The one table of the panel: the header built from the columns, a row per item. */
+export const DataTable = <Row,>({ columns, rows, rowKey, rowProps, ...rest }: Props<Row>) => {
+  const shown = columns.filter((column) => !column.hidden);
+  return (
+    <Table colCount={shown.length} rowCount={rows.length + 1} {...rest}>
+      <Thead>
+        <Tr>
+          {shown.map((column) => (
+            <Th key={column.key}>{show(column.header, true)}</Th>
+          ))}
+        </Tr>
+      </Thead>
+      <Tbody>
+        {rows.map((row, index) => (
+          <Tr key={rowKey(row, index)} {...rowProps?.(row)}>
+            {shown.map((column) => (
+              <Td key={column.key} style={column.wrap ? { whiteSpace: 'normal' } : undefined}>
+                {show(column.cell(row))}
+              </Td>
+            ))}
+          </Tr>
+        ))}
+      </Tbody>
+    </Table>
+  );
+};
