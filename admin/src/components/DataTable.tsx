@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 
 /** One column: its header and how a row shows in it. */
 export type Column<Row> = {
@@ -58,3 +58,14 @@ export const DataTable = <Row,>({ columns, rows, rowKey, rowProps, ...rest }: Pr
     </Table>
   );
 };
+
+/** Short lines one under the other, in a cell (a plan entry's changes, a user's logins). */
+export const Lines = ({ lines }: { lines: string[] }) => (
+  <Flex direction="column" alignItems="flex-start">
+    {lines.map((line, i) => (
+      <Typography key={i} variant="pi" textColor="neutral700">
+        {line}
+      </Typography>
+    ))}
+  </Flex>
+);

@@ -32,9 +32,22 @@ export const FormGrid = ({ children }: { children: ReactNode }) => (
   <Grid.Root gap={4}>{children}</Grid.Root>
 );
 
-/** One cell of a FormGrid: half the width (the whole width when `wide`, or on small screens). */
-export const Cell = ({ wide, children }: { wide?: boolean; children: ReactNode }) => (
-  <Grid.Item col={wide ? 12 : 6} s={12} direction="column" alignItems="stretch">
+/**
+ * One cell of a FormGrid: `col` of 12 columns (half by default, all when `wide`), `s` of them on
+ * small screens (all by default).
+ */
+export const Cell = ({
+  wide,
+  col = 6,
+  s = 12,
+  children,
+}: {
+  wide?: boolean;
+  col?: number;
+  s?: number;
+  children: ReactNode;
+}) => (
+  <Grid.Item col={wide ? 12 : col} s={s} direction="column" alignItems="stretch">
     {children}
   </Grid.Item>
 );
@@ -119,10 +132,16 @@ export const NumberField = ({
   value,
   onChange,
   disabled,
+  placeholder,
   ...frame
 }: Valued<number | undefined> & { placeholder?: string }) => (
   <Labelled {...frame}>
-    <NumberInput value={value} disabled={disabled} onValueChange={onChange} />
+    <NumberInput
+      value={value}
+      disabled={disabled}
+      placeholder={placeholder}
+      onValueChange={onChange}
+    />
   </Labelled>
 );
 

@@ -9,6 +9,7 @@ import { useMeta } from '../hooks/useMeta';
 import { usePermissions } from '../hooks/usePermissions';
 import { type MessageKey, useT } from '../hooks/useT';
 import { TYPE_LABELS } from '../utils/types';
+import { AdoptionTab } from './tabs/AdoptionTab';
 import { AuditTab } from './tabs/AuditTab';
 import { ConnectionTab } from './tabs/ConnectionTab';
 import { GroupsTab } from './tabs/GroupsTab';
@@ -17,7 +18,16 @@ import { RunsTab } from './tabs/RunsTab';
 import { SafetyTab } from './tabs/SafetyTab';
 import { SettingsTab } from './tabs/SettingsTab';
 
-const TABS = ['connection', 'settings', 'mapping', 'groups', 'safety', 'runs', 'audit'] as const;
+const TABS = [
+  'connection',
+  'settings',
+  'mapping',
+  'groups',
+  'safety',
+  'runs',
+  'adoption',
+  'audit',
+] as const;
 type Tab = (typeof TABS)[number];
 
 /** One directory, in tabs: Connection, Directory settings, Data mapping, ... Audit log. */
@@ -53,6 +63,7 @@ export const DirectoryPage = () => {
     groups: true,
     safety: true,
     runs: true,
+    adoption: true,
     audit: permissions.canAudit,
   };
   const requested = params.get('tab') as Tab | null;
@@ -114,7 +125,11 @@ export const DirectoryPage = () => {
                 ) : name === 'mapping' ? (
                   <MappingTab
                     {...common}
-                    userFields={meta.data?.userFields['users-permissions'] ?? []}
+                    userFields={
+                      (current.target === 'admin'
+                        ? meta.data?.userFields.admin
+                        : meta.data?.userFields['users-permissions']) ?? []
+                    }
                   />
                 ) : name === 'groups' ? (
                   <GroupsTab {...common} />
@@ -126,6 +141,8 @@ export const DirectoryPage = () => {
                     canRun={permissions.canRun}
                     onFinished={directory.reload}
                   />
+                ) : name === 'adoption' ? (
+                  <AdoptionTab directory={current} canRun={permissions.canRun} />
                 ) : (
                   <AuditTab directory={current} />
                 )}

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Box, Button, Flex, Grid, Link, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Link, Typography } from '@strapi/design-system';
 import { ArrowLeft, Check } from '@strapi/icons';
 import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
 import type { Directories } from '../../../shared/contracts';
 import { ConnectionFields, type SecretDraft } from '../components/ConnectionFields';
-import { SelectField, TextField } from '../components/Fields';
+import { Cell, FormGrid, SelectField, TextField } from '../components/Fields';
+import { TargetField } from '../components/TargetField';
 import { type FieldErrors, useApiError } from '../hooks/useApiError';
 import { useCreateDirectory } from '../hooks/useDirectories';
 import { useMeta } from '../hooks/useMeta';
@@ -30,6 +31,7 @@ export const NewDirectoryPage = () => {
   const { toggleNotification } = useNotification();
   const [name, setName] = useState('');
   const [type, setType] = useState<string | null>(null);
+  const [target, setTarget] = useState<Directories.Target>('users-permissions');
   const [connection, setConnection] = useState<Directories.Connection>({});
   const [secrets, setSecrets] = useState<SecretDraft>({});
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -55,6 +57,7 @@ export const NewDirectoryPage = () => {
       const created = await create({
         name,
         type: chosen,
+        target,
         enabled: false,
         connection: current,
         secrets: typedSecrets(secrets),
@@ -88,8 +91,8 @@ export const NewDirectoryPage = () => {
       <Layouts.Content>
         <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
           <Flex direction="column" alignItems="stretch" gap={6}>
-            <Grid.Root gap={4}>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+            <FormGrid>
+              <Cell>
                 <TextField
                   name="name"
                   label={t('settings.name')}
@@ -98,8 +101,8 @@ export const NewDirectoryPage = () => {
                   value={name}
                   onChange={setName}
                 />
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              </Cell>
+              <Cell>
                 <SelectField
                   name="type"
                   label={t('configuration.type')}
@@ -112,8 +115,16 @@ export const NewDirectoryPage = () => {
                     label: TYPE_LABELS[entry.type] ? t(TYPE_LABELS[entry.type]) : entry.type,
                   }))}
                 />
-              </Grid.Item>
-            </Grid.Root>
+              </Cell>
+              <Cell>
+                <TargetField
+                  value={target}
+                  onChange={setTarget}
+                  fixed={false}
+                  error={errors.target}
+                />
+              </Cell>
+            </FormGrid>
             <Typography variant="delta" tag="h2">
               {t('tabs.connection')}
             </Typography>

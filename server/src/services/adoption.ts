@@ -68,9 +68,9 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
             chunk.map((user) => user.fields.email).filter((email): email is string => !!email)
           );
           // Passwords are never compared nor shown: the stored one is a digest.
-          const fieldNames = [
-            ...new Set(chunk.flatMap((user) => Object.keys(user.fields))),
-          ].filter((name) => name !== 'password');
+          const fieldNames = [...new Set(chunk.flatMap((user) => Object.keys(user.fields)))].filter(
+            (name) => name !== 'password'
+          );
           const ids = [...new Set([...matches.values()].map((match) => match.id))];
           const current = await target.loadUsers(ids, fieldNames);
           for (const user of chunk) {

@@ -1,15 +1,15 @@
 import { useMemo, useState } from 'react';
-import { Badge, Button, Field, Flex, Radio, Typography } from '@strapi/design-system';
-import { Check } from '@strapi/icons';
+import { Badge, Flex, Typography } from '@strapi/design-system';
 import type { Directories } from '../../../../shared/contracts';
-import { SelectField, TextField } from '../../components/Fields';
+import { type Option, RadioField, SelectField, TextField } from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
 import { Panel } from '../../components/Panel';
 import { useApiError } from '../../hooks/useApiError';
 import { useGroups } from '../../hooks/useGroups';
-import { useRoles } from '../../hooks/useRoles';
+import { type Role, useIsSuperAdmin, useRoles } from '../../hooks/useRoles';
 import { useSave } from '../../hooks/useSave';
 import { type MessageKey, useT } from '../../hooks/useT';
+import { SUPER_ADMIN_CODE } from '../../utils/types';
 import type { TabProps } from './types';
 
 const MODES: Directories.GroupSyncMode[] = ['all', 'regex', 'none'];
@@ -32,7 +32,14 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
   const [pattern, setPattern] = useState(directory.groupSync.pattern ?? '');
   const [roles, setRoles] = useState<Directories.GroupRole[]>(directory.groupSync.roles ?? []);
   const groups = useGroups(directory.id);
-  const roleList = useRoles();
+  const roleList = useRoles(directory.target);
+  const isSuperAdmin = useIsSuperAdmin();
+  const admin = directory.target === 'admin';
+  const [defaultRole, setDefaultRole] = useState(
+    typeof directory.options?.adminDefaultRole === 'string'
+      ? directory.options.adminDefaultRole
+      : 'strapi-editor'
+  );
   const { regex, error: patternError } = compile(pattern);
 
   const preview = useMemo(() => {
@@ -52,44 +59,49 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
         ...(mode === 'regex' ? { pattern } : {}),
         roles: roles.filter((row) => row.group || row.role),
       },
+      ...(admin ? { options: { ...directory.options, adminDefaultRole: defaultRole } } : {}),
     });
 
   const groupOptions = (groups.data ?? []).map((group) => ({
     value: group.externalId,
     label: group.name,
   }));
-  const roleOptions = (roleList.data ?? []).map((role) => ({ value: role.name, label: role.name }));
+  /** A role as a choice; the Super Admin role is one only a Super Admin may pick (admin target). */
+  const choice = (role: Role, value: string): Option => {
+    const refused = role.code === SUPER_ADMIN_CODE && !isSuperAdmin;
+    return {
+      value,
+      label: refused ? t('groups.superAdminRefused', { name: role.name }) : role.name,
+      disabled: refused,
+    };
+  };
+  const roleOptions = (roleList.data ?? []).map((role) => choice(role, role.name));
+  const defaultRoleOptions = (roleList.data ?? [])
+    .filter((role) => role.code)
+    .map((role) => choice(role, role.code!));
 
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
       <Panel
         title={t('tabs.groups')}
         description={t('groups.description')}
-        actions={
-          <Button startIcon={<Check />} loading={saving} disabled={!canUpdate} onClick={submit}>
-            {t('form.save')}
-          </Button>
-        }
+        save={{ onSave: submit, saving, disabled: !canUpdate }}
       >
-        <Field.Root name="groupSync.mode" error={errors['groupSync.mode']}>
-          <Field.Label>{t('groups.mode')}</Field.Label>
-          <Radio.Group
-            value={mode}
-            disabled={!canUpdate}
-            onValueChange={(value) => {
-              clear('groupSync');
-              setMode(value as Directories.GroupSyncMode);
-            }}
-            aria-label={t('groups.mode')}
-          >
-            {MODES.map((value) => (
-              <Radio.Item key={value} value={value}>
-                {t(`groups.mode.${value}` as MessageKey)}
-              </Radio.Item>
-            ))}
-          </Radio.Group>
-          <Field.Error />
-        </Field.Root>
+        <RadioField
+          name="groupSync.mode"
+          label={t('groups.mode')}
+          error={errors['groupSync.mode']}
+          disabled={!canUpdate}
+          value={mode}
+          onChange={(value) => {
+            clear('groupSync');
+            setMode(value as Directories.GroupSyncMode);
+          }}
+          options={MODES.map((value) => ({
+            value,
+            label: t(`groups.mode.${value}` as MessageKey),
+          }))}
+        />
         {mode === 'regex' ? (
           <TextField
             name="groupSync.pattern"
@@ -150,6 +162,7 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
                 key="group"
                 name={`groupSync.roles.${index}.group`}
                 label={t('groups.group')}
+                error={errors[`groupSync.roles.${index}.group`]}
                 disabled={!canUpdate}
                 value={row.group}
                 placeholder={t('groups.chooseGroup')}
@@ -165,6 +178,7 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
                 key="group"
                 name={`groupSync.roles.${index}.group`}
                 label={t('groups.group')}
+                error={errors[`groupSync.roles.${index}.group`]}
                 disabled={!canUpdate}
                 value={row.group}
                 onChange={(group) => set({ ...row, group })}
@@ -175,6 +189,7 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
                 key="role"
                 name={`groupSync.roles.${index}.role`}
                 label={t('groups.role')}
+                error={errors[`groupSync.roles.${index}.role`]}
                 disabled={!canUpdate}
                 value={row.role}
                 placeholder={t('groups.chooseRole')}
@@ -186,6 +201,7 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
                 key="role"
                 name={`groupSync.roles.${index}.role`}
                 label={t('groups.role')}
+                error={errors[`groupSync.roles.${index}.role`]}
                 disabled={!canUpdate}
                 value={row.role}
                 onChange={(role) => set({ ...row, role })}
@@ -193,6 +209,25 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
             ),
           ]}
         />
+        {admin ? (
+          <SelectField
+            name="options.adminDefaultRole"
+            label={t('groups.defaultRole')}
+            hint={t('groups.defaultRoleHint')}
+            error={errors['options.adminDefaultRole']}
+            disabled={!canUpdate}
+            value={defaultRole}
+            onChange={(value) => {
+              clear('options.adminDefaultRole');
+              setDefaultRole(value);
+            }}
+            options={
+              defaultRoleOptions.length
+                ? defaultRoleOptions
+                : [{ value: defaultRole, label: defaultRole }]
+            }
+          />
+        ) : null}
         {errors['groupSync.roles'] ? (
           <Typography textColor="danger600">{errors['groupSync.roles']}</Typography>
         ) : null}

@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { Button, Flex, Grid } from '@strapi/design-system';
-import { Check } from '@strapi/icons';
+import { Badge, Box, Flex, Typography } from '@strapi/design-system';
 import type { Directories, MappingRow } from '../../../../shared/contracts';
 import type { SecretDraft } from '../../components/ConnectionFields';
-import { SecretField, SelectField, TextField } from '../../components/Fields';
+import { Cell, FormGrid, SecretField, SelectField, TextField } from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
 import { Panel } from '../../components/Panel';
 import { useSave } from '../../hooks/useSave';
@@ -29,6 +28,9 @@ const CSV_FIELDS = [
 
 type Props = TabProps & { userFields: string[] };
 
+/** How users created by a CSV directory with local sign-in get a password (docs/guide/csv.md). */
+type PasswordPolicy = 'random' | 'shared';
+
 /** Data mapping: source attribute -> user attribute, login provider, CSV column matches. */
 export const MappingTab = ({ directory, definition, update, canUpdate, userFields }: Props) => {
   const t = useT();
@@ -42,6 +44,9 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
     directory.connection.columns ?? []
   );
   const [secrets, setSecrets] = useState<SecretDraft>({});
+  const [policy, setPolicy] = useState<PasswordPolicy>(
+    directory.options?.passwordPolicy === 'shared' ? 'shared' : 'random'
+  );
   const hasDefaultPassword = definition.secrets.includes('defaultPassword');
   const targets = userFields.map((field) => ({ value: field, label: field }));
 
@@ -59,6 +64,7 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
             },
           }
         : {}),
+      ...(hasDefaultPassword ? { options: { ...directory.options, passwordPolicy: policy } } : {}),
       ...(typed ? { secrets: typed } : {}),
     });
     if (saved) setSecrets({});
@@ -69,16 +75,7 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
       <Panel
         title={t('tabs.mapping')}
         description={t('mapping.description')}
-        actions={
-          <Button
-            startIcon={<Check />}
-            loading={saving}
-            disabled={!canUpdate}
-            onClick={() => void submit()}
-          >
-            {t('form.save')}
-          </Button>
-        }
+        save={{ onSave: () => void submit(), saving, disabled: !canUpdate }}
       >
         <PairRows
           testId="mapping"
@@ -118,8 +115,8 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
             />,
           ]}
         />
-        <Grid.Root gap={4}>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <FormGrid>
+          <Cell>
             <TextField
               name="loginProvider"
               label={t('mapping.loginProvider')}
@@ -132,30 +129,71 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
                 setLoginProvider(value);
               }}
             />
-          </Grid.Item>
-          {hasDefaultPassword ? (
-            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-              <SecretField
-                name="defaultPassword"
-                label={t('connection.field.defaultPassword')}
-                hint={t('connection.hint.defaultPassword')}
+          </Cell>
+          {hasDefaultPassword && loginProvider === 'local' ? (
+            <Cell>
+              <SelectField
+                name="options.passwordPolicy"
+                label={t('password.policy')}
+                hint={t('password.policyHint')}
                 disabled={!canUpdate}
-                error={errors['secrets.defaultPassword']}
-                stored={directory.secrets.defaultPassword}
-                value={secrets.defaultPassword}
+                error={errors['options.passwordPolicy']}
+                value={policy}
                 onChange={(value) => {
-                  clear('secrets.defaultPassword');
-                  setSecrets({ ...secrets, defaultPassword: value });
+                  clear('options.passwordPolicy');
+                  setPolicy(value as PasswordPolicy);
                 }}
+                options={[
+                  { value: 'random', label: t('password.random') },
+                  { value: 'shared', label: t('password.shared') },
+                ]}
               />
-            </Grid.Item>
+            </Cell>
           ) : null}
-        </Grid.Root>
+          {hasDefaultPassword && loginProvider !== 'local' ? (
+            <Cell>
+              <Typography variant="pi" textColor="neutral600" data-testid="no-password">
+                {t('password.none', { provider: loginProvider || '—' })}
+              </Typography>
+            </Cell>
+          ) : null}
+          {hasDefaultPassword && loginProvider === 'local' && policy === 'shared' ? (
+            <Cell wide>
+              <Flex direction="column" alignItems="stretch" gap={3}>
+                <Box
+                  background="danger100"
+                  borderColor="danger200"
+                  hasRadius
+                  padding={3}
+                  data-testid="shared-password-unsafe"
+                >
+                  <Flex gap={2} alignItems="flex-start">
+                    <Badge variant="danger">{t('password.unsafeTitle')}</Badge>
+                    <Typography textColor="danger700">{t('password.unsafe')}</Typography>
+                  </Flex>
+                </Box>
+                <SecretField
+                  name="defaultPassword"
+                  label={t('connection.field.defaultPassword')}
+                  hint={t('connection.hint.defaultPassword')}
+                  disabled={!canUpdate}
+                  error={errors['secrets.defaultPassword']}
+                  stored={directory.secrets.defaultPassword}
+                  value={secrets.defaultPassword}
+                  onChange={(value) => {
+                    clear('secrets.defaultPassword');
+                    setSecrets({ ...secrets, defaultPassword: value });
+                  }}
+                />
+              </Flex>
+            </Cell>
+          ) : null}
+        </FormGrid>
       </Panel>
       {csv ? (
         <Panel title={t('mapping.csvTitle')} description={t('mapping.csvDescription')}>
-          <Grid.Root gap={4}>
-            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+          <FormGrid>
+            <Cell>
               <TextField
                 name="matchField"
                 label={t('connection.field.matchField')}
@@ -169,8 +207,8 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
                   setMatchField(value);
                 }}
               />
-            </Grid.Item>
-            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+            </Cell>
+            <Cell>
               <TextField
                 name="managerField"
                 label={t('connection.field.managerField')}
@@ -183,8 +221,8 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
                   setManagerField(value);
                 }}
               />
-            </Grid.Item>
-          </Grid.Root>
+            </Cell>
+          </FormGrid>
           <PairRows
             testId="columns"
             rows={columns}
@@ -197,6 +235,7 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
               <TextField
                 key="column"
                 name={`columns.${index}.column`}
+                error={errors[`connection.columns.${index}.column`]}
                 label={t('mapping.column')}
                 disabled={!canUpdate}
                 value={row.column}
@@ -205,6 +244,7 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
               <SelectField
                 key="field"
                 name={`columns.${index}.field`}
+                error={errors[`connection.columns.${index}.field`]}
                 label={t('mapping.field')}
                 disabled={!canUpdate}
                 value={row.field}
