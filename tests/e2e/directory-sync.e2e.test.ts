@@ -89,8 +89,11 @@ describe('a CSV directory in the admin panel', () => {
     expect(await page.locator('input[name=password]').inputValue()).toBe('');
   });
 
-  it('sets the default password of new users as a write-only secret', async () => {
+  it('sets a shared default password of new users as a write-only secret, marked unsafe', async () => {
     await directory.show('Data mapping');
+    expect(await page.locator('input[name=defaultPassword]').count()).toBe(0);
+    await directory.choose('Passwords of new users', 'One shared default password (unsafe)');
+    await page.getByTestId('shared-password-unsafe').waitFor();
     await expectText(directory.secretState('defaultPassword'), 'not set');
     await directory.fill('defaultPassword', 'Welcome-2026');
     expect(await directory.save()).toBe(200);
@@ -270,9 +273,8 @@ describe('a CSV directory in the admin panel', () => {
       await view.open(directoryId);
       expect(await view.tab('Connection').isDisabled()).toBe(true);
       expect(await view.tab('Directory settings').getAttribute('aria-selected')).toBe('true');
-      expect(await limited.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(
-        true
-      );
+      const saves = limited.getByRole('button', { name: 'Save', exact: true });
+      for (const save of await saves.all()) expect(await save.isDisabled()).toBe(true);
       await view.open(directoryId, 'connection');
       await limited.getByText(/don't have the permissions/i).waitFor();
       expect(await limited.locator('input[name=url]').count()).toBe(0);

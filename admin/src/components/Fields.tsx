@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
 import {
-  Badge,
   Box,
   Button,
   Field,
@@ -15,6 +14,7 @@ import {
   Toggle,
 } from '@strapi/design-system';
 import { useT } from '../hooks/useT';
+import { ToneBadge } from './RunStatusBadge';
 
 type Common = {
   name: string;
@@ -224,12 +224,12 @@ export const SecretField = ({
     <Labelled
       {...frame}
       action={
-        <Badge
+        <ToneBadge
           data-testid={`secret-${frame.name}-state`}
-          variant={state === 'set' || state === 'typed' ? 'success' : 'neutral'}
+          tone={state === 'set' || state === 'typed' ? 'success' : 'neutral'}
         >
           {t(`secret.${state}` as const)}
-        </Badge>
+        </ToneBadge>
       }
     >
       <Flex gap={2} alignItems="stretch">

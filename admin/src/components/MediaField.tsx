@@ -39,7 +39,7 @@ export const MediaField = ({ value, onChange, disabled, ...frame }: Props) => {
     return <NumberField {...frame} value={value} disabled={disabled} onChange={onChange} />;
   return (
     <Labelled {...frame} required>
-      <Flex gap={3} alignItems="center" data-testid="media-file">
+      <Flex direction="column" gap={2} alignItems="flex-start" data-testid="media-file">
         <Button
           variant="secondary"
           startIcon={<Upload />}

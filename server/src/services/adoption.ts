@@ -3,7 +3,9 @@
  * username or email. The preview lists them; adopting links them, and the next run updates them.
  */
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { UID } from '../constants';
+import { SyncError } from '../providers/errors';
 import { mapUser } from '../sync/map';
 import { chunks } from '../db/sql';
 import { getService } from '../utils/get-service';
@@ -102,6 +104,14 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
           }
         }
       }
+    } catch (error) {
+      // The directory could not be read (bad settings, unreachable): say why, as a run would.
+      if (error instanceof SyncError) {
+        throw new errors.ApplicationError(`The directory could not be read: ${error.message}`, {
+          code: error.code,
+        });
+      }
+      throw error;
     } finally {
       await provider.close?.();
     }

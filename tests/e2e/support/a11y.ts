@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Accessibility checks of a page in the browser: axe-core's rules (serious and critical violations
  * fail), and every enabled control of the page's main content reachable with the Tab key.
@@ -7,14 +8,16 @@ import type { Page } from 'playwright-core';
 
 /** The serious and critical axe violations of the page: `rule: target, target...` lines. */
 export const seriousViolations = async (page: Page): Promise<string[]> => {
+  // A hovered button shows its hover colour: check the page at rest.
+  await page.mouse.move(0, 0);
   const results = await new AxeBuilder({ page }).include('main').analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map(
       (violation) =>
         `${violation.id} (${violation.impact}): ${violation.nodes
-          .map((node) => node.target.join(' '))
-          .join(', ')}`
+          .map((node) => `${node.html.slice(0, 160)} ${node.failureSummary ?? ''}`)
+          .join(' | ')}`
     );
 };
 
@@ -38,7 +41,7 @@ const CONTROLS = [
 export const unreachableByKeyboard = async (page: Page): Promise<string[]> => {
   const count = await page.evaluate((selector) => {
     const main = document.querySelector('main') ?? document.body;
-    const controls = [...main.querySelectorAll<HTMLElement>(selector)].filter((element) => {
+    const controls = Array.from(main.querySelectorAll<HTMLElement>(selector)).filter((element) => {
       const style = getComputedStyle(element);
       const box = element.getBoundingClientRect();
       return (
@@ -66,13 +69,15 @@ export const unreachableByKeyboard = async (page: Page): Promise<string[]> => {
   for (let i = 0; i < count * 2 + 40; i += 1) {
     await page.keyboard.press('Tab');
     const key = await page.evaluate(
-      () => (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-kb-key]')?.dataset.kbKey
+      () =>
+        (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-kb-key]')
+          ?.dataset.kbKey
     );
     if (key) reached.add(key);
   }
   return page.evaluate(
     (seen) =>
-      [...document.querySelectorAll<HTMLElement>('[data-kb-key]')]
+      Array.from(document.querySelectorAll<HTMLElement>('[data-kb-key]'))
         .filter((element) => !seen.includes(element.dataset.kbKey!))
         .map((element) => element.dataset.kbName!),
     [...reached]

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { Badge, Button, Checkbox, Flex, Link, Loader, Typography } from '@strapi/design-system';
+import { Button, Checkbox, Flex, Link, Loader, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Check } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
 import { Link as RouterLink } from 'react-router-dom';
 import type { Adoption, Directories } from '../../../../shared/contracts';
 import { type Column, DataTable, Lines } from '../../components/DataTable';
+import { ToneBadge } from '../../components/RunStatusBadge';
 import { Panel } from '../../components/Panel';
 import { useAdoption } from '../../hooks/useAdoption';
 import { useApiError } from '../../hooks/useApiError';
@@ -116,13 +117,13 @@ export const AdoptionTab = ({ directory, canRun }: Props) => {
       cell: (candidate) =>
         candidate.refused ? (
           <Flex direction="column" alignItems="flex-start" gap={1}>
-            <Badge variant="danger">{t('adoption.refused')}</Badge>
+            <ToneBadge tone="danger">{t('adoption.refused')}</ToneBadge>
             <Typography variant="pi" textColor="neutral700" data-testid="adoption-reason">
               {candidate.refused}
             </Typography>
           </Flex>
         ) : (
-          <Badge variant="success">{t('adoption.ready')}</Badge>
+          <ToneBadge tone="success">{t('adoption.ready')}</ToneBadge>
         ),
     },
   ];

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Badge, Box, Flex, Typography } from '@strapi/design-system';
+import { Box, Flex, Typography } from '@strapi/design-system';
 import type { Directories, MappingRow } from '../../../../shared/contracts';
 import type { SecretDraft } from '../../components/ConnectionFields';
 import { Cell, FormGrid, SecretField, SelectField, TextField } from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
+import { ToneBadge } from '../../components/RunStatusBadge';
 import { Panel } from '../../components/Panel';
 import { useSave } from '../../hooks/useSave';
 import { useT } from '../../hooks/useT';
@@ -168,7 +169,7 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
                   data-testid="shared-password-unsafe"
                 >
                   <Flex gap={2} alignItems="flex-start">
-                    <Badge variant="danger">{t('password.unsafeTitle')}</Badge>
+                    <ToneBadge tone="danger">{t('password.unsafeTitle')}</ToneBadge>
                     <Typography textColor="danger700">{t('password.unsafe')}</Typography>
                   </Flex>
                 </Box>
