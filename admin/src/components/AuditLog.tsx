@@ -171,17 +171,12 @@ export const AuditLog = ({ directoryId, directories }: Props) => {
       {audit.data && entries.length === 0 ? (
         <Typography textColor="neutral600">{t('audit.empty')}</Typography>
       ) : null}
-      {entries.length > 0 ? (
-        <DataTable
-          columns={columns}
-          rows={entries}
-          rowKey={(entry) => entry.id}
-          rowProps={(entry) => ({
-            'data-testid': 'audit-row',
-            'data-subject': entry.subject ?? '',
-          })}
-        />
-      ) : null}
+      <DataTable
+        columns={columns}
+        rows={entries}
+        rowTestId="audit-row"
+        rowData={(entry) => ({ subject: entry.subject ?? '' })}
+      />
       <Pager pagination={audit.data?.meta.pagination} onPage={setPage} testId="audit-pager" />
     </Flex>
   );

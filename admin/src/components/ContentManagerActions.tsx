@@ -11,6 +11,12 @@ import { API } from '../pluginId';
 
 export const USER_UID = 'plugin::users-permissions.user';
 
+/** The Directory sync menu's entries, for each directory. */
+const MENU = [
+  { action: 'sync', icon: Play, label: 'cm.syncNow' },
+  { action: 'reset', icon: ArrowClockwise, label: 'cm.reset' },
+] as const;
+
 /** The Content Manager's list filtered on the users the sync disabled (blocked). */
 export const DISABLED_FILTER = new URLSearchParams({
   page: '1',
@@ -77,22 +83,17 @@ const UserListActions = () => {
       </Button>
       {allowed && directories.data?.length ? (
         <SimpleMenu label={t('cm.menu')} variant="tertiary" data-testid="cm-directory-sync">
-          {directories.data.flatMap((directory) => [
-            <MenuItem
-              key={`sync-${directory.id}`}
-              startIcon={<Play />}
-              onSelect={() => void act(directory, 'sync')}
-            >
-              {t('cm.syncNow', { name: directory.name })}
-            </MenuItem>,
-            <MenuItem
-              key={`reset-${directory.id}`}
-              startIcon={<ArrowClockwise />}
-              onSelect={() => void act(directory, 'reset')}
-            >
-              {t('cm.reset', { name: directory.name })}
-            </MenuItem>,
-          ])}
+          {directories.data.flatMap((directory) =>
+            MENU.map(({ action, icon: Icon, label }) => (
+              <MenuItem
+                key={`${action}-${directory.id}`}
+                startIcon={<Icon />}
+                onSelect={() => void act(directory, action)}
+              >
+                {t(label, { name: directory.name })}
+              </MenuItem>
+            ))
+          )}
         </SimpleMenu>
       ) : null}
     </>

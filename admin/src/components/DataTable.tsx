@@ -16,12 +16,18 @@ export type Column<Row> = {
 
 type Props<Row> = {
   columns: Column<Row>[];
+  /** Nothing is shown when there is none. */
   rows: Row[];
-  rowKey: (row: Row, index: number) => string | number;
-  /** Attributes of a row (test ids, data-*). */
-  rowProps?: (row: Row) => Record<string, string | undefined>;
+  /** The row's `id` by default. */
+  rowKey?: (row: Row, index: number) => string | number;
+  /** The test id of every row. */
+  rowTestId?: string;
+  /** `data-*` attributes of a row (what a test or a style picks it by). */
+  rowData?: (row: Row) => Record<string, string>;
   'data-testid'?: string;
 };
+
+const keyOf = (row: unknown, index: number) => (row as { id?: string | number }).id ?? index;
 
 const show = (content: ReactNode, header = false) =>
   typeof content === 'string' || typeof content === 'number' ? (
@@ -33,8 +39,16 @@ const show = (content: ReactNode, header = false) =>
   );
 
 /** The one table of the panel: the header built from the columns, a row per item. */
-export const DataTable = <Row,>({ columns, rows, rowKey, rowProps, ...rest }: Props<Row>) => {
+export const DataTable = <Row,>({
+  columns,
+  rows,
+  rowKey = keyOf,
+  rowTestId,
+  rowData,
+  ...rest
+}: Props<Row>) => {
   const shown = columns.filter((column) => !column.hidden);
+  if (!rows.length) return null;
   return (
     <Table colCount={shown.length} rowCount={rows.length + 1} {...rest}>
       <Thead>
@@ -46,7 +60,13 @@ export const DataTable = <Row,>({ columns, rows, rowKey, rowProps, ...rest }: Pr
       </Thead>
       <Tbody>
         {rows.map((row, index) => (
-          <Tr key={rowKey(row, index)} {...rowProps?.(row)}>
+          <Tr
+            key={rowKey(row, index)}
+            data-testid={rowTestId}
+            {...Object.fromEntries(
+              Object.entries(rowData?.(row) ?? {}).map(([name, value]) => [`data-${name}`, value])
+            )}
+          >
             {shown.map((column) => (
               <Td key={column.key} style={column.wrap ? { whiteSpace: 'normal' } : undefined}>
                 {show(column.cell(row))}

@@ -127,6 +127,26 @@ export const SelectField = ({
   </Labelled>
 );
 
+/**
+ * A select of the known values (the current one kept when it is not among them), or a text input
+ * when none are known (a directory that cannot list its groups, roles the admin may not read).
+ */
+export const ChoiceField = ({
+  options,
+  placeholder,
+  ...props
+}: Valued<string> & { options: Option[]; placeholder?: string }) => {
+  if (!options.length) return <TextField {...props} />;
+  const known = !props.value || options.some((option) => option.value === props.value);
+  return (
+    <SelectField
+      {...props}
+      placeholder={placeholder}
+      options={known ? options : [...options, { value: props.value, label: props.value }]}
+    />
+  );
+};
+
 /** A labelled number input; empty is undefined. */
 export const NumberField = ({
   value,

@@ -26,7 +26,7 @@ export const Panel = ({
   return (
     <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius {...rest}>
       <Flex direction="column" alignItems="stretch" gap={4}>
-        <Flex justifyContent="space-between" alignItems="flex-start" gap={4}>
+        <Flex justifyContent="space-between" alignItems="flex-start" gap={4} wrap="wrap">
           <Flex direction="column" alignItems="flex-start" gap={1}>
             <Typography variant="delta" tag="h2">
               {title}
@@ -38,7 +38,7 @@ export const Panel = ({
             ) : null}
           </Flex>
           {actions || save ? (
-            <Flex gap={2}>
+            <Flex gap={2} shrink={0} wrap="wrap">
               {actions}
               {save ? (
                 <Button

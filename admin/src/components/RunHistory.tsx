@@ -68,8 +68,8 @@ export const RunHistory = ({
       data-testid="run-history"
       columns={columns}
       rows={runs}
-      rowKey={(run) => run.id}
-      rowProps={(run) => ({ 'data-testid': 'run-row', 'data-status': run.status })}
+      rowTestId="run-row"
+      rowData={(run) => ({ status: run.status })}
     />
   );
 };

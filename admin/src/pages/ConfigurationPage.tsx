@@ -207,17 +207,12 @@ export const ConfigurationPage = () => {
             }
           />
         ) : null}
-        {rows.length > 0 ? (
-          <DataTable
-            columns={columns}
-            rows={rows}
-            rowKey={(directory) => directory.id}
-            rowProps={(directory) => ({
-              'data-testid': 'directory-row',
-              'data-name': directory.name,
-            })}
-          />
-        ) : null}
+        <DataTable
+          columns={columns}
+          rows={rows}
+          rowTestId="directory-row"
+          rowData={(directory) => ({ name: directory.name })}
+        />
         <Box paddingTop={4}>
           <Typography variant="pi" textColor="neutral600">
             {t('list.scheduleNote')}

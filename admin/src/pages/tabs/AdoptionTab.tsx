@@ -178,19 +178,17 @@ export const AdoptionTab = ({ directory, canRun }: Props) => {
           </Link>
         </Typography>
       ) : null}
-      {candidates.length > 0 ? (
-        <DataTable
-          data-testid="adoption-table"
-          columns={columns}
-          rows={candidates}
-          rowKey={(candidate) => candidate.localUser.id}
-          rowProps={(candidate) => ({
-            'data-testid': 'adoption-row',
-            'data-username': candidate.localUser.username,
-            'data-refused': candidate.refused ? 'true' : 'false',
-          })}
-        />
-      ) : null}
+      <DataTable
+        data-testid="adoption-table"
+        columns={columns}
+        rows={candidates}
+        rowKey={(candidate) => candidate.localUser.id}
+        rowTestId="adoption-row"
+        rowData={(candidate) => ({
+          username: candidate.localUser.username,
+          refused: candidate.refused ? 'true' : 'false',
+        })}
+      />
     </Panel>
   );
 };

@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { Badge, Flex, Typography } from '@strapi/design-system';
 import type { Directories } from '../../../../shared/contracts';
-import { type Option, RadioField, SelectField, TextField } from '../../components/Fields';
+import { ChoiceField, type Option, RadioField, TextField } from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
 import { Panel } from '../../components/Panel';
 import { useApiError } from '../../hooks/useApiError';
@@ -27,7 +27,7 @@ const compile = (pattern: string): { regex: RegExp | null; error: string | null 
 export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
   const t = useT();
   const { messageOf } = useApiError();
-  const { saving, errors, clear, save } = useSave(update);
+  const { saving, errors, edit, field, save } = useSave(update, canUpdate);
   const [mode, setMode] = useState<Directories.GroupSyncMode>(directory.groupSync.mode);
   const [pattern, setPattern] = useState(directory.groupSync.pattern ?? '');
   const [roles, setRoles] = useState<Directories.GroupRole[]>(directory.groupSync.roles ?? []);
@@ -88,15 +88,9 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
         save={{ onSave: submit, saving, disabled: !canUpdate }}
       >
         <RadioField
-          name="groupSync.mode"
-          label={t('groups.mode')}
-          error={errors['groupSync.mode']}
-          disabled={!canUpdate}
+          {...field('groupSync.mode', 'groups.mode')}
           value={mode}
-          onChange={(value) => {
-            clear('groupSync');
-            setMode(value as Directories.GroupSyncMode);
-          }}
+          onChange={edit('groupSync', (value) => setMode(value as Directories.GroupSyncMode))}
           options={MODES.map((value) => ({
             value,
             label: t(`groups.mode.${value}` as MessageKey),
@@ -104,20 +98,14 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
         />
         {mode === 'regex' ? (
           <TextField
-            name="groupSync.pattern"
-            label={t('groups.pattern')}
-            hint={t('groups.patternHint')}
-            disabled={!canUpdate}
+            {...field('groupSync.pattern', 'groups.pattern', 'groups.patternHint')}
             placeholder="^Intranet"
             error={
               errors['groupSync.pattern'] ??
               (patternError ? t('groups.invalidPattern', { reason: patternError }) : undefined)
             }
             value={pattern}
-            onChange={(value) => {
-              clear('groupSync.pattern');
-              setPattern(value);
-            }}
+            onChange={edit('groupSync.pattern', setPattern)}
           />
         ) : null}
         <Flex direction="column" alignItems="stretch" gap={2} data-testid="group-preview">
@@ -148,84 +136,30 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
         <PairRows
           testId="group-roles"
           rows={roles}
-          onChange={(rows) => {
-            clear('groupSync.roles');
-            setRoles(rows);
-          }}
+          onChange={edit('groupSync.roles', setRoles)}
           empty={{ group: '', role: '' }}
           disabled={!canUpdate}
           addLabel={t('groups.addRole')}
           removeLabel={(index) => t('groups.removeRole', { row: index + 1 })}
-          render={(row, index, set) => [
-            groupOptions.length ? (
-              <SelectField
-                key="group"
-                name={`groupSync.roles.${index}.group`}
-                label={t('groups.group')}
-                error={errors[`groupSync.roles.${index}.group`]}
-                disabled={!canUpdate}
-                value={row.group}
-                placeholder={t('groups.chooseGroup')}
-                onChange={(group) => set({ ...row, group })}
-                options={
-                  row.group && !groupOptions.some((option) => option.value === row.group)
-                    ? [...groupOptions, { value: row.group, label: row.group }]
-                    : groupOptions
-                }
+          render={(row, index, set) =>
+            (['group', 'role'] as const).map((part) => (
+              <ChoiceField
+                key={part}
+                {...field(`groupSync.roles.${index}.${part}`, `groups.${part}`)}
+                value={row[part]}
+                placeholder={t(part === 'group' ? 'groups.chooseGroup' : 'groups.chooseRole')}
+                onChange={(value) => set({ ...row, [part]: value })}
+                options={part === 'group' ? groupOptions : roleOptions}
               />
-            ) : (
-              <TextField
-                key="group"
-                name={`groupSync.roles.${index}.group`}
-                label={t('groups.group')}
-                error={errors[`groupSync.roles.${index}.group`]}
-                disabled={!canUpdate}
-                value={row.group}
-                onChange={(group) => set({ ...row, group })}
-              />
-            ),
-            roleOptions.length ? (
-              <SelectField
-                key="role"
-                name={`groupSync.roles.${index}.role`}
-                label={t('groups.role')}
-                error={errors[`groupSync.roles.${index}.role`]}
-                disabled={!canUpdate}
-                value={row.role}
-                placeholder={t('groups.chooseRole')}
-                onChange={(role) => set({ ...row, role })}
-                options={roleOptions}
-              />
-            ) : (
-              <TextField
-                key="role"
-                name={`groupSync.roles.${index}.role`}
-                label={t('groups.role')}
-                error={errors[`groupSync.roles.${index}.role`]}
-                disabled={!canUpdate}
-                value={row.role}
-                onChange={(role) => set({ ...row, role })}
-              />
-            ),
-          ]}
+            )) as [ReactNode, ReactNode]
+          }
         />
         {admin ? (
-          <SelectField
-            name="options.adminDefaultRole"
-            label={t('groups.defaultRole')}
-            hint={t('groups.defaultRoleHint')}
-            error={errors['options.adminDefaultRole']}
-            disabled={!canUpdate}
+          <ChoiceField
+            {...field('options.adminDefaultRole', 'groups.defaultRole', 'groups.defaultRoleHint')}
             value={defaultRole}
-            onChange={(value) => {
-              clear('options.adminDefaultRole');
-              setDefaultRole(value);
-            }}
-            options={
-              defaultRoleOptions.length
-                ? defaultRoleOptions
-                : [{ value: defaultRole, label: defaultRole }]
-            }
+            onChange={edit('options.adminDefaultRole', setDefaultRole)}
+            options={defaultRoleOptions}
           />
         ) : null}
         {errors['groupSync.roles'] ? (

@@ -2,7 +2,14 @@ import { useState } from 'react';
 import { Box, Flex, Typography } from '@strapi/design-system';
 import type { Directories, MappingRow } from '../../../../shared/contracts';
 import type { SecretDraft } from '../../components/ConnectionFields';
-import { Cell, FormGrid, SecretField, SelectField, TextField } from '../../components/Fields';
+import {
+  Cell,
+  ChoiceField,
+  FormGrid,
+  SecretField,
+  SelectField,
+  TextField,
+} from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
 import { ToneBadge } from '../../components/RunStatusBadge';
 import { Panel } from '../../components/Panel';
@@ -35,7 +42,7 @@ type PasswordPolicy = 'random' | 'shared';
 /** Data mapping: source attribute -> user attribute, login provider, CSV column matches. */
 export const MappingTab = ({ directory, definition, update, canUpdate, userFields }: Props) => {
   const t = useT();
-  const { saving, errors, clear, save } = useSave(update);
+  const { saving, errors, edit, field, save } = useSave(update, canUpdate);
   const csv = directory.type === 'csv';
   const [mapping, setMapping] = useState<MappingRow[]>(directory.mapping);
   const [loginProvider, setLoginProvider] = useState(directory.loginProvider);
@@ -49,7 +56,7 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
     directory.options?.passwordPolicy === 'shared' ? 'shared' : 'random'
   );
   const hasDefaultPassword = definition.secrets.includes('defaultPassword');
-  const targets = userFields.map((field) => ({ value: field, label: field }));
+  const targets = userFields.map((name) => ({ value: name, label: name }));
 
   const submit = async () => {
     const typed = typedSecrets(secrets);
@@ -81,10 +88,7 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
         <PairRows
           testId="mapping"
           rows={mapping}
-          onChange={(rows) => {
-            clear('mapping');
-            setMapping(rows);
-          }}
+          onChange={edit('mapping', setMapping)}
           empty={{ source: '', target: '' }}
           disabled={!canUpdate}
           addLabel={t('mapping.add')}
@@ -92,58 +96,37 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
           render={(row, index, set) => [
             <TextField
               key="source"
-              name={`mapping.${index}.source`}
-              label={t('mapping.source')}
-              disabled={!canUpdate}
+              {...field(`mapping.${index}.source`, 'mapping.source')}
               error={errors[`mapping.${index}.source`] ?? errors[`mapping.${index}`]}
               value={row.source}
               onChange={(source) => set({ ...row, source })}
             />,
-            <SelectField
+            <ChoiceField
               key="target"
-              name={`mapping.${index}.target`}
-              label={t('mapping.target')}
-              disabled={!canUpdate}
-              error={errors[`mapping.${index}.target`]}
+              {...field(`mapping.${index}.target`, 'mapping.target')}
               value={row.target}
               placeholder={t('mapping.chooseTarget')}
               onChange={(target) => set({ ...row, target })}
-              options={
-                row.target && !userFields.includes(row.target)
-                  ? [...targets, { value: row.target, label: row.target }]
-                  : targets
-              }
+              options={targets}
             />,
           ]}
         />
         <FormGrid>
           <Cell>
             <TextField
-              name="loginProvider"
-              label={t('mapping.loginProvider')}
-              hint={t('mapping.loginProviderHint')}
-              disabled={!canUpdate}
-              error={errors.loginProvider}
+              {...field('loginProvider', 'mapping.loginProvider', 'mapping.loginProviderHint')}
               value={loginProvider}
-              onChange={(value) => {
-                clear('loginProvider');
-                setLoginProvider(value);
-              }}
+              onChange={edit('loginProvider', setLoginProvider)}
             />
           </Cell>
           {hasDefaultPassword && loginProvider === 'local' ? (
             <Cell>
               <SelectField
-                name="options.passwordPolicy"
-                label={t('password.policy')}
-                hint={t('password.policyHint')}
-                disabled={!canUpdate}
-                error={errors['options.passwordPolicy']}
+                {...field('options.passwordPolicy', 'password.policy', 'password.policyHint')}
                 value={policy}
-                onChange={(value) => {
-                  clear('options.passwordPolicy');
-                  setPolicy(value as PasswordPolicy);
-                }}
+                onChange={edit('options.passwordPolicy', (value) =>
+                  setPolicy(value as PasswordPolicy)
+                )}
                 options={[
                   { value: 'random', label: t('password.random') },
                   { value: 'shared', label: t('password.shared') },
@@ -174,17 +157,17 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
                   </Flex>
                 </Box>
                 <SecretField
+                  {...field(
+                    'secrets.defaultPassword',
+                    'connection.field.defaultPassword',
+                    'connection.hint.defaultPassword'
+                  )}
                   name="defaultPassword"
-                  label={t('connection.field.defaultPassword')}
-                  hint={t('connection.hint.defaultPassword')}
-                  disabled={!canUpdate}
-                  error={errors['secrets.defaultPassword']}
                   stored={directory.secrets.defaultPassword}
                   value={secrets.defaultPassword}
-                  onChange={(value) => {
-                    clear('secrets.defaultPassword');
-                    setSecrets({ ...secrets, defaultPassword: value });
-                  }}
+                  onChange={edit('secrets.defaultPassword', (defaultPassword) =>
+                    setSecrets({ ...secrets, defaultPassword })
+                  )}
                 />
               </Flex>
             </Cell>
@@ -196,31 +179,25 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
           <FormGrid>
             <Cell>
               <TextField
-                name="matchField"
-                label={t('connection.field.matchField')}
-                hint={t('connection.hint.matchField')}
+                {...field(
+                  'connection.matchField',
+                  'connection.field.matchField',
+                  'connection.hint.matchField'
+                )}
                 required
-                disabled={!canUpdate}
-                error={errors['connection.matchField']}
                 value={matchField}
-                onChange={(value) => {
-                  clear('connection.matchField');
-                  setMatchField(value);
-                }}
+                onChange={edit('connection.matchField', setMatchField)}
               />
             </Cell>
             <Cell>
               <TextField
-                name="managerField"
-                label={t('connection.field.managerField')}
-                hint={t('connection.hint.managerField')}
-                disabled={!canUpdate}
-                error={errors['connection.managerField']}
+                {...field(
+                  'connection.managerField',
+                  'connection.field.managerField',
+                  'connection.hint.managerField'
+                )}
                 value={managerField}
-                onChange={(value) => {
-                  clear('connection.managerField');
-                  setManagerField(value);
-                }}
+                onChange={edit('connection.managerField', setManagerField)}
               />
             </Cell>
           </FormGrid>
@@ -235,23 +212,17 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
             render={(row, index, set) => [
               <TextField
                 key="column"
-                name={`columns.${index}.column`}
-                error={errors[`connection.columns.${index}.column`]}
-                label={t('mapping.column')}
-                disabled={!canUpdate}
+                {...field(`connection.columns.${index}.column`, 'mapping.column')}
                 value={row.column}
                 onChange={(column) => set({ ...row, column })}
               />,
               <SelectField
                 key="field"
-                name={`columns.${index}.field`}
-                error={errors[`connection.columns.${index}.field`]}
-                label={t('mapping.field')}
-                disabled={!canUpdate}
+                {...field(`connection.columns.${index}.field`, 'mapping.field')}
                 value={row.field}
                 placeholder={t('mapping.chooseTarget')}
-                onChange={(field) => set({ ...row, field })}
-                options={CSV_FIELDS.map((field) => ({ value: field, label: field }))}
+                onChange={(name) => set({ ...row, field: name })}
+                options={CSV_FIELDS.map((name) => ({ value: name, label: name }))}
               />,
             ]}
           />

@@ -9,7 +9,7 @@ import type { TabProps } from './types';
 /** Safety: the disable threshold, the licence limit and what happens to leavers. */
 export const SafetyTab = ({ directory, update, canUpdate }: TabProps) => {
   const t = useT();
-  const { saving, errors, clear, save } = useSave(update);
+  const { saving, edit, field, save } = useSave(update, canUpdate);
   const [percent, setPercent] = useState<number | undefined>(directory.safety.maxDisablePercent);
   const [limit, setLimit] = useState<number | undefined>(
     directory.safety.licenceLimit ?? undefined
@@ -28,16 +28,9 @@ export const SafetyTab = ({ directory, update, canUpdate }: TabProps) => {
   ) => (
     <Cell>
       <NumberField
-        name={`safety.${key}`}
-        label={t(`safety.${key}`)}
-        hint={t(`safety.${key}Hint`)}
-        disabled={!canUpdate}
-        error={errors[`safety.${key}`]}
+        {...field(`safety.${key}`, `safety.${key}`, `safety.${key}Hint`)}
         value={value}
-        onChange={(next) => {
-          clear(`safety.${key}`);
-          set(next);
-        }}
+        onChange={edit(`safety.${key}`, set)}
       />
     </Cell>
   );
@@ -53,10 +46,7 @@ export const SafetyTab = ({ directory, update, canUpdate }: TabProps) => {
         {number('licenceLimit', limit, setLimit)}
         <Cell wide>
           <RadioField
-            name="safety.onLeave"
-            label={t('safety.onLeave')}
-            error={errors['safety.onLeave']}
-            disabled={!canUpdate}
+            {...field('safety.onLeave', 'safety.onLeave')}
             value={onLeave}
             onChange={(value) => setOnLeave(value as Directories.LeavePolicy)}
             options={[

@@ -31,7 +31,7 @@ export const SettingsTab = ({ directory, definition, update, canUpdate, canRun, 
   const t = useT();
   const { formatDate } = useIntl();
   const { notify } = useApiError();
-  const { saving, errors, clear, save } = useSave(update);
+  const { saving, errors, edit, field, save } = useSave(update, canUpdate);
   const [name, setName] = useState(directory.name);
   const [enabled, setEnabled] = useState(directory.enabled);
   const [schedule, setSchedule] = useState(directory.schedule);
@@ -74,42 +74,26 @@ export const SettingsTab = ({ directory, definition, update, canUpdate, canRun, 
         <FormGrid>
           <Cell>
             <TextField
-              name="name"
-              label={t('settings.name')}
+              {...field('name', 'settings.name')}
               required
-              disabled={!canUpdate}
-              error={errors.name}
               value={name}
-              onChange={(value) => {
-                clear('name');
-                setName(value);
-              }}
+              onChange={edit('name', setName)}
             />
           </Cell>
           <Cell>
             <ToggleField
-              name="enabled"
-              label={t('settings.enabled')}
-              hint={t('settings.enabledHint')}
-              error={errors.enabled}
+              {...field('enabled', 'settings.enabled', 'settings.enabledHint')}
               onLabel={t('configuration.enabled')}
               offLabel={t('configuration.disabled')}
               value={enabled}
-              disabled={!canUpdate}
               onChange={setEnabled}
             />
           </Cell>
           <Cell>
             <TextField
-              name="schedule"
-              label={t('settings.schedule')}
-              disabled={!canUpdate}
-              error={errors.schedule}
+              {...field('schedule', 'settings.schedule')}
               value={schedule}
-              onChange={(value) => {
-                clear('schedule');
-                setSchedule(value);
-              }}
+              onChange={edit('schedule', setSchedule)}
             />
             <Typography variant="pi" textColor="primary600" data-testid="schedule-reading">
               {reading
@@ -133,10 +117,7 @@ export const SettingsTab = ({ directory, definition, update, canUpdate, canRun, 
               fixed={targetFixed(directory)}
               disabled={!canUpdate}
               error={errors.target}
-              onChange={(value) => {
-                clear('target');
-                setTarget(value);
-              }}
+              onChange={edit('target', setTarget)}
             />
           </Cell>
         </FormGrid>
@@ -144,10 +125,7 @@ export const SettingsTab = ({ directory, definition, update, canUpdate, canRun, 
           <GroupPicker
             directoryId={directory.id}
             selected={userGroups}
-            onChange={(value) => {
-              clear('userGroups');
-              setUserGroups(value);
-            }}
+            onChange={edit('userGroups', setUserGroups)}
             disabled={!canUpdate}
             error={errors.userGroups}
           />
