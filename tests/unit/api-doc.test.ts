@@ -8,6 +8,7 @@ import { AUDIT_ACTIONS } from '../../shared/contracts';
 import { optionsOf, OTHER_OPTIONS, PROVIDER_OPTIONS } from '../../admin/src/utils/options';
 import { readOptions as readAzureOptions } from '../../server/src/providers/azure/settings';
 import { readOktaOptions } from '../../server/src/providers/okta/connection';
+import routes from '../../server/src/routes';
 import { EVENT_ACTIONS } from '../../server/src/services/audit';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -73,5 +74,15 @@ describe('docs/API.md', () => {
       for (const spec of specs)
         expect([type, spec.key, spec.default]).toEqual([type, spec.key, read[spec.key]]);
     }
+  });
+
+  it('has a place in the panel for every admin route (docs/PANEL.md)', () => {
+    const panel = fs.readFileSync(path.join(ROOT, 'docs/PANEL.md'), 'utf8');
+    const listed = new Set(
+      [...panel.matchAll(/^\| `([A-Z]+ \/[^`]+)`/gm)].map((match) => match[1])
+    );
+    const served = routes.admin.routes.map((route) => `${route.method} ${route.path}`);
+    expect(served.filter((route) => !listed.has(route))).toEqual([]);
+    expect([...listed].filter((route) => !served.includes(route))).toEqual([]);
   });
 });
