@@ -47,7 +47,7 @@ export const SYNC_RUN_STATUSES = [
 ] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 
-export const SYNC_RUN_TRIGGERS = ['schedule', 'manual', 'reset', 'api'] as const;
+export const SYNC_RUN_TRIGGERS = ['schedule', 'manual', 'reset', 'api', 'push'] as const;
 export type SyncRunTrigger = (typeof SYNC_RUN_TRIGGERS)[number];
 
 export const SYNC_PHASES = ['fetching', 'planning', 'applying', 'done'] as const;

@@ -173,7 +173,7 @@ export namespace Runs {
     | 'cancelled'
     | 'stopped-licence-limit'
     | 'held-safety-threshold';
-  export type Trigger = 'schedule' | 'manual' | 'reset' | 'api';
+  export type Trigger = 'schedule' | 'manual' | 'reset' | 'api' | 'push';
   export type Phase = 'fetching' | 'planning' | 'applying' | 'done';
   export type Counts = {
     seen: number;

@@ -6,7 +6,9 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { UID, type SyncRunTrigger } from '../constants';
-import { runSync } from '../sync/engine';
+import { runSync } from '../sync/run';
+import { runPush, type PushOutcome } from '../sync/push';
+import type { DirectoryChanges } from '../providers/types';
 import { EMPTY_COUNTS, serializeRun } from '../sync/result';
 import { describeError } from '../providers/errors';
 import { createLease } from '../sync/lease';
@@ -110,8 +112,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         signal,
         forceFull: !!options.forceFull,
         batchSize: getConfig(strapi).batchSize,
-        defaultPassword:
+        sharedPassword:
           getService('secrets', { strapi }).open(directory.secrets).defaultPassword ?? null,
+        passwordDigest: (password) => getService('secrets', { strapi }).keyedDigest(password),
         record: (entries) => audit.record(entries),
         log,
         progress: async (phase, done, total) => {
@@ -215,6 +218,87 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         .finally(() => active.delete(runId));
       active.set(runId, { controller, done });
       return serializeRun({ ...run, status: 'running' });
+    },
+
+    /**
+     * Applies changes pushed by the directory (SCIM) through the same steps as a delta round. No
+     * lease: pushes for different people run side by side.
+     */
+    async push(
+      directoryId: number,
+      changes: DirectoryChanges,
+      options: { actor: string; origin: string; confirm?: boolean }
+    ): Promise<PushOutcome> {
+      const directory = await getService('directories', { strapi }).findRow(directoryId);
+      const audit = getService('audit', { strapi });
+      const secrets = getService('secrets', { strapi });
+      return runPush({
+        strapi,
+        directory,
+        target: targetFor(directory.target, directory.loginProvider, directory.options ?? {}),
+        dryRun: false,
+        confirm: !!options.confirm,
+        actor: options.actor,
+        origin: options.origin,
+        changes,
+        record: (entries) => audit.record(entries),
+        progress: async () => {},
+        sharedPassword: secrets.open(directory.secrets).defaultPassword ?? null,
+        passwordDigest: (password) => secrets.keyedDigest(password),
+        batchSize: getConfig(strapi).batchSize,
+        log: { info: (message: string) => strapi.log.info(message) },
+        createHeldRun: async () => {
+          const now = new Date();
+          const run = (await runs().create({
+            data: {
+              directoryId,
+              trigger: 'push',
+              mode: 'push',
+              status: 'held-safety-threshold',
+              phase: 'done',
+              startedAt: now,
+              finishedAt: now,
+              counts: EMPTY_COUNTS,
+              actor: options.actor,
+              owner,
+            },
+          })) as { id: number };
+          return run.id;
+        },
+      });
+    },
+
+    /**
+     * Confirms the held deactivations of pushes: applies every held `user.disable` of the
+     * directory's held push runs, past the threshold, and closes those runs.
+     */
+    async confirmPushes(directoryId: number, actor: string): Promise<PushOutcome | null> {
+      const held = (await runs().findMany({
+        where: { directoryId, trigger: 'push', status: 'held-safety-threshold' },
+        select: ['id'],
+      })) as { id: number }[];
+      if (!held.length) return null;
+      const entries = (await strapi.db.query(UID.planEntry).findMany({
+        where: { runId: { $in: held.map((run) => run.id) }, action: 'user.disable' },
+        select: ['externalId'],
+      })) as { externalId: string | null }[];
+      const externalIds = [...new Set(entries.map((entry) => entry.externalId))].filter(
+        (id): id is string => !!id
+      );
+      const outcome = await this.push(
+        directoryId,
+        {
+          users: [],
+          groups: [],
+          removed: externalIds.map((externalId) => ({ externalId, reason: 'changed' as const })),
+        },
+        { actor, origin: 'confirm held deactivations', confirm: true }
+      );
+      await runs().updateMany({
+        where: { id: { $in: held.map((run) => run.id) } },
+        data: { status: 'succeeded', confirm: true },
+      });
+      return outcome;
     },
 
     /** Asks a run to stop between two pages. */

@@ -3,7 +3,14 @@
  * derived from Strapi's APP_KEYS. Secrets go in, never come back out through the API: responses only
  * say 'set' or 'not set'.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { getConfig } from '../utils/get-service';
 
@@ -24,8 +31,20 @@ const deriveKey = (strapi: Core.Strapi): Buffer => {
 export const createSecretsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let key: Buffer | null = null;
   const getKey = () => (key ??= deriveKey(strapi));
+  let digestKey: Buffer | null = null;
+  /** A key of its own for digests, derived from the secrets key (never the same bytes). */
+  const getDigestKey = () =>
+    (digestKey ??= Buffer.from(hkdfSync('sha256', getKey(), 'user-directory-sync', 'digests', 32)));
 
   return {
+    /**
+     * A keyed digest (HMAC-SHA256) of a value kept only for change detection (a CSV password): a
+     * leaked identity row gives nothing away to a dictionary without the server's key.
+     */
+    keyedDigest(value: string): string {
+      return `hmac:${createHmac('sha256', getDigestKey()).update(value).digest('hex')}`;
+    },
+
     /** Encrypts one value: `v1:<iv>:<tag>:<ciphertext>`, base64. */
     encrypt(plain: string): string {
       const iv = randomBytes(12);

@@ -1,14 +1,29 @@
 /**
- * The applier: the only code that writes users, roles and identity links. Each page of the plan is
- * one transaction of bulk statements; audit entries are written after the commit. A dry run writes
- * the plan entries instead and touches nothing else.
+ * The applier: with the target modules (sync/targets/), the only code that writes during a run:
+ * users, identity links, roles and role renames, groups and their members, managers, plan entries and
+ * audit entries. Each step's writes are one transaction of bulk statements, and the audit entries of
+ * that change are written inside the same transaction (their events go out after the commit), so a
+ * crash never leaves a change without its audit entry. A dry run writes the plan entries instead and
+ * touches nothing else.
  */
+import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { AuditInput } from '../services/audit';
-import type { LeaverEntry, PlanEntry, PlannedUser } from './plan';
-import { bulkUpdate, insertRows, tableInfo } from '../db/sql';
+import type {
+  GroupState,
+  HealEntry,
+  LeaverEntry,
+  ManagerChange,
+  PasswordMode,
+  PlanEntry,
+  PlannedUser,
+  RoleLink,
+  RolePlan,
+  RoleRename,
+} from './plan';
+import { bulkUpdate, chunks, insertRows, tableInfo } from '../db/sql';
 import type { NewUserRow, SyncTarget, UserRowChange } from './targets/types';
 
 export type ApplyCounts = {
@@ -37,11 +52,16 @@ export type ApplierOptions = {
   strapi: Core.Strapi;
   target: SyncTarget;
   directoryId: number;
-  runId: number;
+  /** The run row; null for a push until it is held (attachRun). */
+  runId: number | null;
   dryRun: boolean;
+  /** Added to every audit entry's details (a push's request: method and path). */
+  details?: Record<string, unknown>;
   actor: string;
-  /** Writes audit entries (after each commit). */
+  /** Writes audit entries (inside the change's transaction; events after the commit). */
   record: (entries: AuditInput[]) => Promise<void>;
+  /** Which password created users get; `sharedPassword` is the directory's, for mode 'shared'. */
+  passwords: { mode: PasswordMode; sharedPassword: string | null };
 };
 
 /** Identity links created or changed by a page: externalId -> new target id, hash, state. */
@@ -58,6 +78,16 @@ export type IdentityUpdate = {
 
 const BCRYPT_ROUNDS = 10;
 
+const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A random password nobody knows, stored as a bcrypt string of random bytes: no password matches it
+ * (Strapi's login answers "Invalid identifier or password"), each user's is different, and it costs
+ * nothing to make (hashing a random password with bcrypt would add nothing to its strength).
+ */
+export const randomUnusableHash = () =>
+  `$2a$${BCRYPT_ROUNDS}$${[...randomBytes(53)].map((byte) => BCRYPT_ALPHABET[byte % 64]).join('')}`;
+
 /** What an identity link keeps besides the hash: the source password's digest, extra attributes. */
 const profileOf = (update: IdentityUpdate) =>
   update.passwordDigest || update.profile
@@ -68,7 +98,8 @@ const profileOf = (update: IdentityUpdate) =>
     : null;
 
 export const createApplier = (options: ApplierOptions) => {
-  const { strapi, target, directoryId, runId, dryRun, actor } = options;
+  const { strapi, target, directoryId, dryRun, actor } = options;
+  let runId = options.runId;
   const identityTable = tableInfo(strapi, UID.identity);
   const counts = emptyCounts();
   const now = () => new Date();
@@ -83,7 +114,7 @@ export const createApplier = (options: ApplierOptions) => {
     runId,
     subject,
     actor,
-    details,
+    details: options.details ? { ...details, ...options.details } : details,
   });
 
   const planTable = tableInfo(strapi, UID.planEntry);
@@ -152,13 +183,23 @@ export const createApplier = (options: ApplierOptions) => {
     passwordHash: password ? await hashPassword(password) : null,
   });
 
+  /** The shared password's hash, made once per run and only if someone needs it. */
+  let sharedHash: Promise<string> | null = null;
+  /** The password hash of a created user without a source password, per the directory's policy. */
+  const passwordForNewUser = (): Promise<string | null> | string | null => {
+    const { mode, sharedPassword } = options.passwords;
+    if (mode === 'none') return null;
+    if (mode === 'shared' && sharedPassword) return (sharedHash ??= hashPassword(sharedPassword));
+    return randomUnusableHash();
+  };
+
   /**
-   * Applies one page of the plan. `passwords` holds the source's clear-text passwords of the page
-   * (by externalId) and the directory default password for users without one.
+   * Applies one page of the plan. `sourcePasswords` holds the source's clear-text passwords of the
+   * page (by externalId); they are hashed here and never stored raw.
    */
   const applyPage = async (
     entries: PlanEntry[],
-    passwords: { byExternalId: Map<string, string>; defaultHash: string | null }
+    sourcePasswords: ReadonlyMap<string, string> = new Map()
   ): Promise<{ identities: IdentityUpdate[]; created: Map<string, number> }> => {
     const auditEntries: AuditInput[] = [];
     const created = new Map<string, number>();
@@ -228,11 +269,12 @@ export const createApplier = (options: ApplierOptions) => {
       return { identities: [], created };
     }
 
-    const passwordFor = (user: PlannedUser) => passwords.byExternalId.get(user.externalId) ?? null;
+    const passwordFor = (user: PlannedUser) =>
+      options.passwords.mode === 'none' ? null : (sourcePasswords.get(user.externalId) ?? null);
     const newRows = await Promise.all(
       creates.map(async (entry) => {
         const row = await newRow(entry.user, passwordFor(entry.user));
-        if (!row.passwordHash) row.passwordHash = passwords.defaultHash;
+        if (!row.passwordHash) row.passwordHash = await passwordForNewUser();
         return row;
       })
     );
@@ -266,8 +308,8 @@ export const createApplier = (options: ApplierOptions) => {
           identities.push(identityUpdate(entry.user, entry.targetId));
       }
       await saveIdentities(trx, identities);
+      await options.record(auditEntries);
     });
-    await options.record(auditEntries);
     return { identities, created };
   };
 
@@ -289,8 +331,9 @@ export const createApplier = (options: ApplierOptions) => {
     for (const [key, value] of rows) rowIds.set(key, value);
   };
 
-  /** Disables leavers (rule 1: called only after a complete enumeration). */
+  /** Disables leavers (rule 1: called only after a complete enumeration, past the threshold). */
   const applyLeavers = async (leavers: LeaverEntry[], identityRowIds: Map<string, number>) => {
+    if (!leavers.length) return;
     counts.disabled += leavers.length;
     const auditEntries = leavers.map((leaver) =>
       audit('user.disable', leaver.subject, {
@@ -328,43 +371,37 @@ export const createApplier = (options: ApplierOptions) => {
             },
           }))
       );
+      await options.record(auditEntries);
     });
-    await options.record(auditEntries);
   };
 
   /** Sets managers where they differ from the stored ones. */
-  const applyManagers = async (
-    pairs: {
-      id: number;
-      managerId: number | null;
-      subject: string;
-      from: number | null;
-      /** false: set without an audit entry (a user created in this run). */
-      audit: boolean;
-    }[]
-  ) => {
+  const applyManagers = async (pairs: (ManagerChange & { subject: string })[]) => {
     if (!pairs.length) return;
     if (dryRun) {
       await writePlanEntries(
         pairs.map((pair) => ({
           action: 'user.update',
           subject: pair.subject,
-          externalId: null,
+          externalId: pair.externalId,
           details: { changes: { manager: { from: pair.from, to: pair.managerId } } },
         }))
       );
       return;
     }
-    await strapi.db.transaction(async ({ trx }) => target.setManagers(trx, pairs));
-    await options.record(
-      pairs
-        .filter((pair) => pair.audit)
-        .map((pair) =>
-          audit('user.update', pair.subject, {
-            changes: { manager: { from: pair.from, to: pair.managerId } },
-          })
-        )
-    );
+    await strapi.db.transaction(async ({ trx }) => {
+      await target.setManagers(trx, pairs);
+      await options.record(
+        pairs
+          .filter((pair) => pair.audit)
+          .map((pair) =>
+            audit('user.update', pair.subject, {
+              externalId: pair.externalId,
+              changes: { manager: { from: pair.from, to: pair.managerId } },
+            })
+          )
+      );
+    });
   };
 
   /** Sets the roles of users whose groups changed while their records did not. */
@@ -396,13 +433,169 @@ export const createApplier = (options: ApplierOptions) => {
       );
       return;
     }
-    await strapi.db.transaction(({ trx }) =>
-      target.updateUsers(
+    await strapi.db.transaction(async ({ trx }) => {
+      await target.updateUsers(
         trx,
         changes.map((change) => ({ id: change.targetId, values: {}, roleIds: change.to }))
-      )
+      );
+      await options.record(entries);
+    });
+  };
+
+  /** Re-enables users blocked by hand whose directory record is active (delta rounds). */
+  const applyHeals = async (heals: HealEntry[]) => {
+    if (!heals.length) return;
+    counts.enabled += heals.length;
+    const entries = heals.map((heal) =>
+      audit('user.enable', heal.subject, {
+        externalId: heal.externalId,
+        reason: 'blocked in Strapi while the directory record is active',
+        changes: { blocked: { from: true, to: false } },
+      })
     );
-    await options.record(entries);
+    if (dryRun) {
+      await writePlanEntries(
+        entries.map((entry) => ({
+          action: entry.action,
+          subject: entry.subject ?? '',
+          externalId: entry.details.externalId as string,
+          details: entry.details,
+        }))
+      );
+      return;
+    }
+    await strapi.db.transaction(async ({ trx }) => {
+      await target.setBlocked(
+        trx,
+        heals.map((heal) => heal.targetId),
+        false
+      );
+      await options.record(entries);
+    });
+  };
+
+  /**
+   * Roles of the synced groups: creates the missing ones (one transaction for all: a first run may
+   * bring thousands of groups) with their identity links. Returns externalId -> role id.
+   */
+  const applyRoles = async (
+    plan: RolePlan,
+    links: ReadonlyMap<string, RoleLink>,
+    directoryName: string
+  ): Promise<Map<string, number>> => {
+    const created = new Map<string, number>();
+    if (!plan.create.length) return created;
+    if (dryRun) {
+      await writePlanEntries(
+        plan.create.map((role) => ({
+          action: 'role.create',
+          subject: role.name,
+          externalId: role.externalId,
+          details: { group: role.name },
+        }))
+      );
+      return created;
+    }
+    await strapi.db.transaction(async ({ trx }) => {
+      const roles = await target.createRoles(
+        trx,
+        plan.create.map((role) => ({
+          name: role.name,
+          description: role.description ?? `Synced from directory ${directoryName}`,
+        }))
+      );
+      const rows = plan.create.map((role, i) => ({
+        role,
+        data: {
+          directoryId,
+          kind: 'role',
+          externalId: role.externalId,
+          targetUid: target.uid,
+          targetId: roles[i].id,
+          lastSeenAt: now(),
+        },
+      }));
+      for (const { role, data } of rows.filter((row) => row.role.relink)) {
+        const rowId = links.get(role.externalId)?.rowId;
+        if (rowId) await strapi.db.query(UID.identity).update({ where: { id: rowId }, data });
+      }
+      const fresh = rows.filter((row) => !row.role.relink).map((row) => row.data);
+      for (const chunk of chunks(fresh, 500))
+        await strapi.db.query(UID.identity).createMany({ data: chunk });
+      plan.create.forEach((role, i) => created.set(role.externalId, roles[i].id));
+      await options.record(
+        plan.create.map((role, i) =>
+          audit('role.create', role.name, { externalId: role.externalId, roleId: roles[i].id })
+        )
+      );
+    });
+    return created;
+  };
+
+  /** Renames the roles whose group was renamed in the directory. */
+  const applyRenames = async (renames: RoleRename[]) => {
+    if (!renames.length || dryRun) return;
+    await strapi.db.transaction(async ({ trx }) => {
+      for (const rename of renames) await target.renameRole(trx, rename.id, rename.to);
+      await options.record(
+        renames.map((rename) =>
+          audit('role.update', rename.to, {
+            roleId: rename.id,
+            changes: { name: { from: rename.from, to: rename.to } },
+          })
+        )
+      );
+    });
+  };
+
+  /** Stores the directory's groups (new, changed, gone) for the panel and for delta runs. */
+  const saveGroups = async (
+    groups: [string, GroupState][],
+    synced: (name: string) => boolean,
+    removeGone: boolean
+  ) => {
+    if (dryRun) return;
+    const wanted = new Set(groups.map(([id]) => id));
+    const stored = (await strapi.db.query(UID.group).findMany({
+      where: { directoryId },
+      select: ['id', 'externalId', 'name', 'description', 'members', 'synced', 'roleId'],
+    })) as Record<string, unknown>[];
+    const byExternal = new Map(stored.map((row) => [String(row.externalId), row]));
+    await strapi.db.transaction(async () => {
+      const fresh = [];
+      for (const [externalId, group] of groups) {
+        const data = {
+          directoryId,
+          externalId,
+          name: group.name,
+          description: group.description,
+          members: group.members,
+          memberCount: group.members.length,
+          synced: synced(group.name),
+          roleId: group.roleId,
+        };
+        const row = byExternal.get(externalId);
+        if (!row) fresh.push(data);
+        else if (
+          row.name !== data.name ||
+          row.description !== data.description ||
+          Boolean(row.synced) !== data.synced ||
+          (row.roleId ?? null) !== data.roleId ||
+          JSON.stringify(row.members) !== JSON.stringify(data.members)
+        ) {
+          await strapi.db.query(UID.group).update({ where: { id: row.id }, data });
+        }
+      }
+      for (const chunk of chunks(fresh, 500))
+        await strapi.db.query(UID.group).createMany({ data: chunk });
+      if (removeGone) {
+        const gone = stored
+          .filter((row) => !wanted.has(String(row.externalId)))
+          .map((row) => row.id as number);
+        if (gone.length)
+          await strapi.db.query(UID.group).deleteMany({ where: { id: { $in: gone } } });
+      }
+    });
   };
 
   return {
@@ -410,10 +603,18 @@ export const createApplier = (options: ApplierOptions) => {
     applyRoleChanges,
     applyPage,
     applyLeavers,
+    applyHeals,
     applyManagers,
+    applyRoles,
+    applyRenames,
+    saveGroups,
     setIdentityRows,
     writePlanEntries,
     audit,
+    /** Gives a push the run row its held plan entries belong to. */
+    attachRun(id: number) {
+      runId = id;
+    },
   };
 };
 

@@ -21,6 +21,8 @@ export type TargetShape = {
   managerRelation: string | null;
   /** Attributes a mapping may write. */
   mappable: (scalarAttributes: string[]) => string[];
+  /** false: created and updated rows never get a password from the sync. */
+  takesPasswords: boolean;
   /** Values every created row gets (e.g. `confirmed: true`). */
   createDefaults: () => Record<string, unknown>;
   /** The role given to a user with no synced group. */
@@ -49,6 +51,8 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
 
   return {
     uid: shape.userUid,
+    roleUid: shape.roleUid,
+    takesPasswords: shape.takesPasswords,
     singleRole: shape.singleRole,
     loginProvider: shape.loginProvider,
     hasManager: managerLink !== null,
@@ -99,6 +103,15 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
       return out;
     },
 
+    async blockedIds() {
+      const rows: Record<string, unknown>[] = await db()(users.table)
+        .select('id')
+        .where(disabledColumn, stored(true));
+      return new Set(rows.map((row) => Number(row.id)));
+    },
+
+    protectedRoleIds: async () => [],
+
     async countActive() {
       const [row] = await db()(users.table).where(disabledColumn, stored(false)).count({ n: 'id' });
       return Number(row.n);
@@ -116,7 +129,7 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
           ...shape.createDefaults(),
           ...(shape.loginProvider !== null ? { provider: shape.loginProvider } : {}),
           [shape.disabled.attribute]: stored(row.blocked),
-          password: row.passwordHash,
+          password: shape.takesPasswords ? row.passwordHash : null,
         }))
       );
       const links = rows.flatMap((row, i) =>
@@ -135,7 +148,9 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
           id: change.id,
           values: {
             ...toColumns(change.values),
-            ...(change.passwordHash ? { password: change.passwordHash } : {}),
+            ...(change.passwordHash && shape.takesPasswords
+              ? { password: change.passwordHash }
+              : {}),
             [users.column('updatedAt')]: now,
           },
         }))

@@ -19,6 +19,7 @@ export const createUsersPermissionsTarget = (
     disabled: { attribute: 'blocked', inverted: false },
     loginProvider,
     managerRelation: 'manager',
+    takesPasswords: true,
     mappable: (scalars) =>
       scalars.filter((name) => !(RESERVED_TARGETS as readonly string[]).includes(name)),
     createDefaults: () => ({ confirmed: true }),
