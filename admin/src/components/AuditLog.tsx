@@ -134,24 +134,22 @@ export const AuditLog = ({ directoryId, directories }: Props) => {
             onChange={filter(setSubject)}
           />
         </Cell>
-        <Cell col={2} s={6}>
-          <TextField
-            name="audit-from"
-            type="date"
-            label={t('audit.from')}
-            value={from}
-            onChange={filter(setFrom)}
-          />
-        </Cell>
-        <Cell col={2} s={6}>
-          <TextField
-            name="audit-to"
-            type="date"
-            label={t('audit.to')}
-            value={to}
-            onChange={filter(setTo)}
-          />
-        </Cell>
+        {(
+          [
+            ['from', from, setFrom],
+            ['to', to, setTo],
+          ] as const
+        ).map(([bound, value, set]) => (
+          <Cell key={bound} col={2} s={6}>
+            <TextField
+              name={`audit-${bound}`}
+              type="date"
+              label={t(`audit.${bound}`)}
+              value={value}
+              onChange={filter(set)}
+            />
+          </Cell>
+        ))}
       </FormGrid>
       <Flex justifyContent="space-between">
         <Typography textColor="neutral600" data-testid="audit-total">

@@ -57,11 +57,18 @@ export const useSave = (
     [clear]
   );
 
-  /**
-   * What every field of the tab shares: its name (the API path of its value), label and hint, the
-   * server's message for it, disabled without the permission.
-   */
-  const field = useCallback(
+  const field = useFields(errors, editable);
+
+  return { saving, errors, setErrors, clear, edit, field, save };
+};
+
+/**
+ * What every field of a form shares: its name (the API path of its value), label and hint, the
+ * server's message for it, disabled without the permission.
+ */
+export const useFields = (errors: FieldErrors, editable = true) => {
+  const t = useT();
+  return useCallback(
     (path: string, label: MessageKey, hint?: MessageKey) => ({
       name: path,
       label: t(label),
@@ -71,6 +78,4 @@ export const useSave = (
     }),
     [editable, errors, t]
   );
-
-  return { saving, errors, setErrors, clear, edit, field, save };
 };

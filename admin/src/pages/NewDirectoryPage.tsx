@@ -10,6 +10,7 @@ import { TargetField } from '../components/TargetField';
 import { type FieldErrors, useApiError } from '../hooks/useApiError';
 import { useCreateDirectory } from '../hooks/useDirectories';
 import { useMeta } from '../hooks/useMeta';
+import { useFields } from '../hooks/useSave';
 import { useT } from '../hooks/useT';
 import { PLUGIN_ID } from '../pluginId';
 import { typedSecrets } from '../utils/secrets';
@@ -36,6 +37,7 @@ export const NewDirectoryPage = () => {
   const [secrets, setSecrets] = useState<SecretDraft>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
+  const field = useFields(errors);
 
   if (meta.loading) return <Page.Loading />;
   if (!meta.data) return <Page.Error content={messageOf(meta.error)} />;
@@ -94,20 +96,16 @@ export const NewDirectoryPage = () => {
             <FormGrid>
               <Cell>
                 <TextField
-                  name="name"
-                  label={t('settings.name')}
+                  {...field('name', 'settings.name')}
                   required
-                  error={errors.name}
                   value={name}
                   onChange={setName}
                 />
               </Cell>
               <Cell>
                 <SelectField
-                  name="type"
-                  label={t('configuration.type')}
+                  {...field('type', 'configuration.type')}
                   required
-                  error={errors.type}
                   value={chosen}
                   onChange={choose}
                   options={types.map((entry) => ({
