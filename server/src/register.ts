@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, PROFILE_ATTRIBUTES, USER_UID } from './constants';
+import { PLUGIN_ID, PROFILE_ATTRIBUTES, UID, USER_UID } from './constants';
 import { BUILT_IN_PROVIDERS } from './providers';
 import { getService } from './utils/get-service';
 
@@ -16,6 +16,14 @@ const extendUserContentType = (strapi: Core.Strapi) => {
     type: 'relation',
     relation: 'manyToOne',
     target: USER_UID,
+  };
+  // The user's directory groups (direct memberships), written by the sync:
+  // GET /api/users/me?populate=directoryGroups answers them.
+  userType.attributes.directoryGroups ??= {
+    type: 'relation',
+    relation: 'manyToMany',
+    target: UID.group,
+    mappedBy: 'users',
   };
   // Username has no index of its own: the sync's look-ups by username and email need one.
   const indexes = (userType.indexes ??= []);

@@ -11,6 +11,11 @@ export const AUDIT_ACTIONS = [
   'user.adopt',
   'role.create',
   'role.update',
+  'group.create',
+  'group.update',
+  'group.delete',
+  'group.member.add',
+  'group.member.remove',
   'run.start',
   'run.finish',
   'run.fail',
@@ -102,7 +107,8 @@ export namespace Directories {
   export type Connection = Partial<AzureConnection & OktaConnection & CsvConnection> &
     Record<string, unknown>;
 
-  export type GroupRole = { group: string; role: string };
+  /** One ordered rule of the group -> role map: a group (externalId or name) or a name pattern. */
+  export type GroupRole = { group?: string; pattern?: string; role: string };
   export type GroupSync = { mode: GroupSyncMode; pattern?: string; roles?: GroupRole[] };
   export type Safety = {
     /** Hold a run that would disable more than this share of the directory's users. */

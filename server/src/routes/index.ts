@@ -48,6 +48,10 @@ const contentApi = {
   type: 'content-api',
   routes: [
     { method: 'GET', path: '/org-chart', handler: 'org-chart.index', config: { policies: [] } },
+    // Directory groups, read-only (issue 15): each needs its permission given to a role.
+    { method: 'GET', path: '/groups', handler: 'group.find', config: { policies: [] } },
+    { method: 'GET', path: '/groups/mine', handler: 'group.mine', config: { policies: [] } },
+    { method: 'GET', path: '/groups/:id', handler: 'group.findOne', config: { policies: [] } },
   ],
 };
 

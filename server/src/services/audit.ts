@@ -33,6 +33,11 @@ export const EVENT_ACTIONS: string[] = [
   'user.update',
   'user.disable',
   'user.enable',
+  'group.create',
+  'group.update',
+  'group.delete',
+  'group.member.add',
+  'group.member.remove',
   'run.finish',
   'run.fail',
 ];
@@ -78,7 +83,10 @@ const directoryKeys = async (strapi: Core.Strapi, entries: AuditInput[]) => {
 };
 
 export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** Writes entries in bulk and emits the webhook events. */
+  /**
+   * Writes entries in bulk and emits the webhook events. Called inside a run's transaction, the
+   * entries commit with the change they describe, and the events go out after that commit.
+   */
   async record(entries: AuditInput[]) {
     if (!entries.length) return;
     const at = new Date();
@@ -95,12 +103,17 @@ export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
       at,
       category: 'UserSync',
     }));
-    await strapi.db.transaction(({ trx }) => insertRows(trx, table, rows));
-    for (const row of rows) {
-      if (EVENT_ACTIONS.includes(row.action)) {
-        void strapi.eventHub.emit(`user-directory-sync.${row.action}`, row);
+    const emit = () => {
+      for (const row of rows) {
+        if (EVENT_ACTIONS.includes(row.action)) {
+          void strapi.eventHub.emit(`user-directory-sync.${row.action}`, row);
+        }
       }
-    }
+    };
+    await strapi.db.transaction(async ({ trx, onCommit }) => {
+      await insertRows(trx, table, rows);
+      onCommit(emit);
+    });
   },
 
   async find(filters: AuditFilters, page: number, pageSize: number) {

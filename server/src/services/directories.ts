@@ -27,7 +27,8 @@ export type DirectoryRow = {
   groupSync: {
     mode: 'all' | 'regex' | 'none';
     pattern?: string;
-    roles?: { group: string; role: string }[];
+    /** The ordered group -> role map: a group (externalId or name) or a name pattern. */
+    roles?: { group?: string; pattern?: string; role: string }[];
   } | null;
   mapping: { source: string; target: string }[] | null;
   safety: {
@@ -167,10 +168,13 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
         if (
           !Array.isArray(roles) ||
           roles.some(
-            (row) => !isObject(row) || typeof row.group !== 'string' || typeof row.role !== 'string'
+            (row) =>
+              !isObject(row) ||
+              typeof row.role !== 'string' ||
+              (typeof row.group !== 'string') === (typeof row.pattern !== 'string')
           )
         ) {
-          add('groupSync.roles', 'must be a list of { group, role }');
+          add('groupSync.roles', 'must be a list of { group, role } or { pattern, role } rules');
         }
       }
     }

@@ -15,6 +15,8 @@ import type {
   GroupState,
   HealEntry,
   LeaverEntry,
+  Link,
+  LinkPlan,
   ManagerChange,
   PasswordMode,
   PlanEntry,
@@ -24,7 +26,7 @@ import type {
   RoleRename,
 } from './plan';
 import { bulkUpdate, chunks, insertRows, tableInfo } from '../db/sql';
-import type { NewUserRow, SyncTarget, UserRowChange } from './targets/types';
+import type { Knex, NewUserRow, SyncTarget, UserRowChange } from './targets/types';
 
 export type ApplyCounts = {
   created: number;
@@ -101,6 +103,7 @@ export const createApplier = (options: ApplierOptions) => {
   const { strapi, target, directoryId, dryRun, actor } = options;
   let runId = options.runId;
   const identityTable = tableInfo(strapi, UID.identity);
+  const groupTable = tableInfo(strapi, UID.group);
   const counts = emptyCounts();
   const now = () => new Date();
 
@@ -237,6 +240,7 @@ export const createApplier = (options: ApplierOptions) => {
           reason: entry.reason,
           fields: entry.user.fields,
           blocked: entry.user.blocked,
+          ...(entry.user.roleReason ? { roleReason: entry.user.roleReason } : {}),
         })
       );
     }
@@ -246,6 +250,9 @@ export const createApplier = (options: ApplierOptions) => {
         audit(action, entry.user.subject, {
           externalId: entry.user.externalId,
           changes: entry.changes,
+          ...(entry.changes.roles && entry.user.roleReason
+            ? { roleReason: entry.user.roleReason }
+            : {}),
           ...(entry.setPassword ? { password: 'changed' } : {}),
         })
       );
@@ -548,54 +555,157 @@ export const createApplier = (options: ApplierOptions) => {
     });
   };
 
-  /** Stores the directory's groups (new, changed, gone) for the panel and for delta runs. */
+  /**
+   * Stores the directory's groups (new, changed, and in a full run the gone ones) for the panel, the
+   * content API and delta runs, with their group.create / update / delete audit entries.
+   * Returns the group rows by externalId.
+   */
   const saveGroups = async (
     groups: [string, GroupState][],
     synced: (name: string) => boolean,
-    removeGone: boolean
-  ) => {
-    if (dryRun) return;
-    const wanted = new Set(groups.map(([id]) => id));
+    removeGone: boolean,
+    directoryName: string
+  ): Promise<Map<string, number>> => {
     const stored = (await strapi.db.query(UID.group).findMany({
       where: { directoryId },
-      select: ['id', 'externalId', 'name', 'description', 'members', 'synced', 'roleId'],
+      select: [
+        'id',
+        'externalId',
+        'name',
+        'description',
+        'members',
+        'directMembers',
+        'parentIds',
+        'synced',
+        'roleId',
+      ],
     })) as Record<string, unknown>[];
+    const rowIds = new Map(stored.map((row) => [String(row.externalId), Number(row.id)]));
+    if (dryRun) return rowIds;
     const byExternal = new Map(stored.map((row) => [String(row.externalId), row]));
+    const wanted = new Set(groups.map(([id]) => id));
+    const same = (a: unknown, b: unknown) =>
+      JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
     await strapi.db.transaction(async () => {
-      const fresh = [];
+      const fresh: Record<string, unknown>[] = [];
+      const entries: AuditInput[] = [];
       for (const [externalId, group] of groups) {
         const data = {
           directoryId,
+          directoryName,
           externalId,
           name: group.name,
           description: group.description,
           members: group.members,
+          directMembers: group.directMembers ?? null,
+          parentIds: group.parents ?? null,
           memberCount: group.members.length,
           synced: synced(group.name),
           roleId: group.roleId,
         };
         const row = byExternal.get(externalId);
-        if (!row) fresh.push(data);
-        else if (
-          row.name !== data.name ||
-          row.description !== data.description ||
+        if (!row) {
+          fresh.push(data);
+          entries.push(
+            audit('group.create', group.name, { externalId, members: group.members.length })
+          );
+          continue;
+        }
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        for (const name of ['name', 'description'] as const)
+          if ((row[name] ?? null) !== (data[name] ?? null))
+            changes[name] = { from: row[name] ?? null, to: data[name] ?? null };
+        if (
+          Object.keys(changes).length ||
           Boolean(row.synced) !== data.synced ||
           (row.roleId ?? null) !== data.roleId ||
-          JSON.stringify(row.members) !== JSON.stringify(data.members)
+          !same(row.members, data.members) ||
+          !same(row.directMembers, data.directMembers) ||
+          !same(row.parentIds, data.parentIds)
         ) {
           await strapi.db.query(UID.group).update({ where: { id: row.id }, data });
         }
+        if (Object.keys(changes).length)
+          entries.push(audit('group.update', group.name, { externalId, changes }));
       }
-      for (const chunk of chunks(fresh, 500))
-        await strapi.db.query(UID.group).createMany({ data: chunk });
+      for (const chunk of chunks(fresh, 500)) {
+        const { ids } = (await strapi.db.query(UID.group).createMany({ data: chunk })) as {
+          ids: number[];
+        };
+        chunk.forEach((data, i) => rowIds.set(String(data.externalId), Number(ids[i])));
+      }
       if (removeGone) {
-        const gone = stored
-          .filter((row) => !wanted.has(String(row.externalId)))
-          .map((row) => row.id as number);
-        if (gone.length)
-          await strapi.db.query(UID.group).deleteMany({ where: { id: { $in: gone } } });
+        const gone = stored.filter((row) => !wanted.has(String(row.externalId)));
+        if (gone.length) {
+          await strapi.db
+            .query(UID.group)
+            .deleteMany({ where: { id: { $in: gone.map((row) => row.id as number) } } });
+          for (const row of gone) {
+            rowIds.delete(String(row.externalId));
+            entries.push(audit('group.delete', String(row.name), { externalId: row.externalId }));
+          }
+        }
       }
+      await options.record(entries);
     });
+    return rowIds;
+  };
+
+  /**
+   * Writes the difference of the group -> user and group -> parent links; each added or removed
+   * membership is audited (group.member.add / remove) unless `describe` says not to (a user created
+   * in this run: its user.create entry records it).
+   */
+  const applyMemberships = async (
+    users: LinkPlan,
+    parents: LinkPlan,
+    describe: (link: Link) => { subject: string; details: Record<string, unknown> } | null
+  ) => {
+    const count =
+      users.add.length + users.remove.length + parents.add.length + parents.remove.length;
+    if (!count) return;
+    const entries: AuditInput[] = [];
+    for (const [action, links] of [
+      ['group.member.add', users.add],
+      ['group.member.remove', users.remove],
+    ] as const) {
+      for (const link of links) {
+        const described = describe(link);
+        if (described) entries.push(audit(action, described.subject, described.details));
+      }
+    }
+    if (dryRun) {
+      await writePlanEntries(
+        entries.map((entry) => ({
+          action: entry.action,
+          subject: entry.subject ?? '',
+          externalId: (entry.details.externalId as string | null) ?? null,
+          details: entry.details,
+        }))
+      );
+      return;
+    }
+    await strapi.db.transaction(async ({ trx }) => {
+      await target.writeGroupLinks(trx, users);
+      await writeParentLinks(trx, parents);
+      await options.record(entries);
+    });
+  };
+
+  const parentLink = groupTable.joinTable('parents');
+  const writeParentLinks = async (trx: Knex, plan: LinkPlan) => {
+    for (const chunk of chunks(plan.remove)) {
+      await trx(parentLink.name)
+        .where((query: Knex) => {
+          for (const link of chunk)
+            query.orWhere({ [parentLink.from]: link.group, [parentLink.to]: link.to });
+        })
+        .delete();
+    }
+    for (const chunk of chunks(plan.add))
+      await trx(parentLink.name).insert(
+        chunk.map((link) => ({ [parentLink.from]: link.group, [parentLink.to]: link.to }))
+      );
   };
 
   return {
@@ -608,6 +718,7 @@ export const createApplier = (options: ApplierOptions) => {
     applyRoles,
     applyRenames,
     saveGroups,
+    applyMemberships,
     setIdentityRows,
     writePlanEntries,
     audit,

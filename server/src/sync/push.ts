@@ -15,6 +15,7 @@ import type { RunContext, RunState } from './state';
 import { loadGroups } from './steps/groups';
 import { disableLeavers } from './steps/leavers';
 import { loadState } from './steps/load-state';
+import { applyMemberships } from './steps/memberships';
 import { applyManagers } from './steps/tail';
 import { syncUsers } from './steps/users';
 import { countRecentDisables } from './store';
@@ -113,6 +114,7 @@ const pushOnce = async (options: PushOptions): Promise<PushOutcome> => {
   const removed = new Set(state.removals.map((leaver) => leaver.externalId));
   await disableLeavers(ctx, state, state.removals, recent);
   await applyManagers(ctx, state);
+  await applyMemberships(ctx, state);
   return { users: results(state, planned, changes, removed), heldRunId };
 };
 

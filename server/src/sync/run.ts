@@ -11,7 +11,8 @@
  *          per page of changes:     mergeGroups, syncRoles, storeGroups, syncUsers,
  *                                   reassignRoles; removals gathered for the whole round
  *   disableLeavers                  the threshold decided once, on every disable of the run
- *   tail                            managers; delta rounds heal hand-blocked users
+ *   tail                            managers, group memberships; delta rounds heal
+ *                                   hand-blocked users
  *
  * Decisions are the planner's (plan/), writes the applier's (apply.ts, targets/).
  */
@@ -33,6 +34,7 @@ import {
 import type { Progress, RunContext, RunCounts, RunMode, RunState, RunStatus } from './state';
 import { loadGroups, mergeGroups, readGroups, storeGroups, syncRoles } from './steps/groups';
 import { disableLeavers } from './steps/leavers';
+import { applyMemberships } from './steps/memberships';
 import { loadState } from './steps/load-state';
 import { applyManagers, healBlocked, reassignRoles } from './steps/tail';
 import { syncUsers } from './steps/users';
@@ -181,6 +183,7 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
   }
   ctx.checkCancel();
   await applyManagers(ctx, state);
+  await applyMemberships(ctx, state);
   if (state.notCreated.length && state.status === 'succeeded') {
     state.status = 'stopped-licence-limit';
     state.message = licenceMessage(ctx.safety.licenceLimit, state.notCreated);

@@ -51,7 +51,7 @@ export type RunContext = {
   groupSync: {
     mode: string;
     pattern?: string | null;
-    roles?: readonly { group: string; role: string }[];
+    roles?: readonly { group?: string; pattern?: string; role: string }[];
   };
   /** Whether a group (by name) is synced as a role. */
   groupFilter: (name: string) => boolean;
@@ -82,6 +82,9 @@ export type RunState = {
   /** The group snapshot (by externalId) and the memberships it implies (user -> groups). */
   groups: Map<string, GroupState>;
   memberships: Map<string, string[]>;
+  /** Stored group rows by externalId, and the groups whose links this run rewrites. */
+  groupRows: Map<string, number>;
+  changedGroups: Set<string>;
   /** Group -> role rows of the directory's mapping, the default roles, the roles never removed. */
   mappedRoles: MappedRole[];
   defaultRoles: number[];

@@ -5,7 +5,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { DirectoryGroup } from '../providers/types';
-import { chunks, tableInfo } from '../db/sql';
+import { chunks, readLinks, tableInfo } from '../db/sql';
 import type { RoleLink, StoredIdentity } from './plan';
 import type { SyncTarget } from './targets/types';
 
@@ -60,11 +60,17 @@ export const loadStoredGroups = async (
   directoryId: number,
   add: (group: DirectoryGroup) => void
 ) => {
-  const rows = (await strapi.db.query(UID.group).findMany({ where: { directoryId } })) as {
+  const rows = (await strapi.db.query(UID.group).findMany({
+    where: { directoryId },
+    select: ['id', 'externalId', 'name', 'description', 'members', 'directMembers', 'parentIds'],
+  })) as {
+    id: number;
     externalId: string;
     name: string;
     description: string | null;
     members: string[] | null;
+    directMembers: string[] | null;
+    parentIds: string[] | null;
   }[];
   for (const row of rows)
     add({
@@ -72,7 +78,10 @@ export const loadStoredGroups = async (
       name: row.name,
       description: row.description,
       members: row.members ?? [],
+      ...(row.directMembers ? { directMembers: row.directMembers } : {}),
+      ...(row.parentIds?.length ? { parents: row.parentIds } : {}),
     });
+  return new Map(rows.map((row) => [row.externalId, row.id]));
 };
 
 /**
@@ -161,3 +170,10 @@ export const countRecentDisables = async (strapi: Core.Strapi, directoryId: numb
       .query(UID.auditEntry)
       .count({ where: { directoryId, action: 'user.disable', at: { $gte: since } } })
   );
+
+/** Stored group -> parent group links of these group rows (nested groups). */
+export const readParentLinks = async (strapi: Core.Strapi, groupRows: number[]) => {
+  const link = tableInfo(strapi, UID.group).joinTable('parents');
+  const links = await readLinks(strapi.db.connection, link, groupRows);
+  return [...links].flatMap(([group, ids]) => ids.map((to) => ({ group, to })));
+};

@@ -1,4 +1,4 @@
-import { type ReactNode, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Badge, Flex, Typography } from '@strapi/design-system';
 import type { Directories } from '../../../../shared/contracts';
 import { ChoiceField, type Option, RadioField, TextField } from '../../components/Fields';
@@ -57,7 +57,7 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
       groupSync: {
         mode,
         ...(mode === 'regex' ? { pattern } : {}),
-        roles: roles.filter((row) => row.group || row.role),
+        roles: roles.filter((row) => row.group || row.pattern || row.role),
       },
       ...(admin ? { options: { ...directory.options, adminDefaultRole: defaultRole } } : {}),
     });
@@ -140,19 +140,36 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
           empty={{ group: '', role: '' }}
           disabled={!canUpdate}
           addLabel={t('groups.addRole')}
+          more={[{ label: t('groups.addPatternRole'), row: { pattern: '', role: '' } }]}
           removeLabel={(index) => t('groups.removeRole', { row: index + 1 })}
-          render={(row, index, set) =>
-            (['group', 'role'] as const).map((part) => (
-              <ChoiceField
-                key={part}
-                {...field(`groupSync.roles.${index}.${part}`, `groups.${part}`)}
-                value={row[part]}
-                placeholder={t(part === 'group' ? 'groups.chooseGroup' : 'groups.chooseRole')}
-                onChange={(value) => set({ ...row, [part]: value })}
-                options={part === 'group' ? groupOptions : roleOptions}
+          render={(row, index, set) => [
+            row.pattern !== undefined ? (
+              <TextField
+                key="pattern"
+                {...field(`groupSync.roles.${index}.pattern`, 'groups.rolePattern')}
+                placeholder="^Intranet"
+                value={row.pattern}
+                onChange={(pattern) => set({ ...row, pattern })}
               />
-            )) as [ReactNode, ReactNode]
-          }
+            ) : (
+              <ChoiceField
+                key="group"
+                {...field(`groupSync.roles.${index}.group`, 'groups.group')}
+                value={row.group ?? ''}
+                placeholder={t('groups.chooseGroup')}
+                onChange={(group) => set({ ...row, group })}
+                options={groupOptions}
+              />
+            ),
+            <ChoiceField
+              key="role"
+              {...field(`groupSync.roles.${index}.role`, 'groups.role')}
+              value={row.role}
+              placeholder={t('groups.chooseRole')}
+              onChange={(role) => set({ ...row, role })}
+              options={roleOptions}
+            />,
+          ]}
         />
         {admin ? (
           <ChoiceField

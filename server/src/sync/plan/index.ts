@@ -8,9 +8,11 @@
  *   roles.ts      which role(s) a user gets, which roles a run must create or rename
  *   leavers.ts    who leaves (full runs, delta removals), who is healed
  *   passwords.ts  which password a created user gets
+ *   memberships.ts  group -> user and group -> parent links, as a difference with the stored ones
  */
 export * from './users';
 export * from './guards';
 export * from './roles';
 export * from './leavers';
 export * from './passwords';
+export * from './memberships';

@@ -5,14 +5,78 @@ import type { PagePolicy } from './users';
 
 export const sortedIds = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b);
 
-/** A group -> role row of the directory's mapping, resolved to a role id. */
-export type MappedRole = { group: string; roleId: number };
+/**
+ * A rule of the directory's group -> role map, resolved to a role id: a group (by externalId or
+ * name) or a pattern over group names, and the role it gives. Rules are ordered.
+ */
+export type MappedRole = {
+  /** Group externalId or name; absent when the rule is a pattern. */
+  group?: string;
+  pattern?: RegExp;
+  roleId: number;
+  /** The role's name and the rule's place (1-based), for the plan's "why". */
+  roleName?: string;
+  rule?: number;
+};
+
+const matches = (rule: MappedRole, groupId: string, groupName: string | undefined) =>
+  rule.pattern
+    ? rule.pattern.test(groupName ?? '')
+    : rule.group === groupId || (groupName !== undefined && rule.group === groupName);
+
+/** The roles a user gets and why: which rule, which synced group, or the default role. */
+export type RoleChoice = { roleIds: number[]; reason: string };
+
+/**
+ * The role map: for users-permissions users the first rule (in order) that matches one of the
+ * user's groups gives the single role, then (one role per group) the first synced group by name,
+ * then the default role; for admin users every matching rule and every synced group adds a role.
+ */
+export const chooseRoles = (
+  userGroups: string[],
+  mappedRoles: MappedRole[],
+  groupRoles: ReadonlyMap<string, { name: string; roleId: number | null }>,
+  singleRole: boolean,
+  defaults: number[]
+): RoleChoice => {
+  const groups = [...new Set(userGroups)].map((id) => [id, groupRoles.get(id)?.name] as const);
+  const matched = mappedRoles.filter((rule) =>
+    groups.some(([id, name]) => matches(rule, id, name))
+  );
+  const synced = groups
+    .map(([id]) => groupRoles.get(id))
+    .filter((group): group is { name: string; roleId: number } => !!group && group.roleId !== null)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const describe = (rule: MappedRole) =>
+    `rule ${rule.rule ?? '?'} (${rule.pattern ? `/${rule.pattern.source}/` : `group ${rule.group}`} -> ${rule.roleName ?? rule.roleId})`;
+  if (singleRole) {
+    if (matched.length) return { roleIds: [matched[0].roleId], reason: describe(matched[0]) };
+    if (synced.length)
+      return { roleIds: [synced[0].roleId], reason: `one role per group (${synced[0].name})` };
+    return { roleIds: defaults, reason: 'default role' };
+  }
+  const roleIds = sortedIds([
+    ...matched.map((rule) => rule.roleId),
+    ...synced.map((g) => g.roleId),
+  ]);
+  if (!roleIds.length) return { roleIds: defaults, reason: 'default role' };
+  const reasons = [
+    ...matched.map(describe),
+    ...synced.map((group) => `one role per group (${group.name})`),
+  ];
+  return { roleIds, reason: reasons.join('; ') };
+};
 
 /** A directory group as a run holds it: members and the role it maps to. */
 export type GroupState = {
   name: string;
   description: string | null;
+  /** Member users, transitive where the source nests groups (roles are given from these). */
   members: string[];
+  /** Direct member users, where they differ from `members` (nested groups). */
+  directMembers?: string[];
+  /** Groups this group is a direct member of. */
+  parents?: string[];
   roleId: number | null;
 };
 
@@ -32,23 +96,13 @@ export const wantedRoles = (
   return sortedIds([...kept, ...wanted]);
 };
 
-/** The role a users-permissions user gets: mapped groups in order, then synced groups by name. */
+/** The roles a user's groups give (none: the caller gives the default role). */
 export const pickRoles = (
   userGroups: string[],
   mappedRoles: MappedRole[],
   groupRoles: ReadonlyMap<string, { name: string; roleId: number | null }>,
   singleRole: boolean
-): number[] => {
-  const member = new Set(userGroups);
-  const mapped = mappedRoles.filter((row) => member.has(row.group)).map((row) => row.roleId);
-  const synced = userGroups
-    .map((id) => groupRoles.get(id))
-    .filter((group): group is { name: string; roleId: number } => !!group && group.roleId !== null)
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((group) => group.roleId);
-  const ordered = [...mapped, ...synced];
-  return singleRole ? ordered.slice(0, 1) : sortedIds(ordered);
-};
+): number[] => chooseRoles(userGroups, mappedRoles, groupRoles, singleRole, []).roleIds;
 
 /** The roles a user is given: those its groups pick, or the directory's default role. */
 export const rolesFor = (picked: number[], defaults: number[]) =>

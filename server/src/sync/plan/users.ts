@@ -36,6 +36,8 @@ export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
  */
 export type PlannedUser = WantedUser & {
   roleIds: number[];
+  /** Why these roles: the rule of the role map, one role per group, or the default role. */
+  roleReason?: string;
   hash: string;
   profile?: Record<string, string | null>;
 };
@@ -138,8 +140,9 @@ export const planPage = (users: PlannedUser[], context: PageContext): PlanEntry[
 export type ResolveContext = {
   /** User attributes the target has a column for; the rest go on the identity link. */
   targetFields: ReadonlySet<string>;
-  /** The role ids this user gets (already chosen by pickRoles, or the defaults). */
+  /** The role ids this user gets (chosen by chooseRoles) and why. */
   roleIds: number[];
+  roleReason?: string;
   /** false: the target has no manager relation, the manager is kept on the identity link. */
   hasManager: boolean;
 };
@@ -159,6 +162,7 @@ export const resolvePlannedUser = (
     fields,
     profile: Object.keys(profile).length ? profile : undefined,
     roleIds: context.roleIds,
+    ...(context.roleReason ? { roleReason: context.roleReason } : {}),
     hash: '',
   };
   planned.hash = digest(

@@ -13,6 +13,8 @@ const addGroup = (state: RunState, group: DirectoryGroup) => {
     name: group.name,
     description: group.description,
     members: group.members,
+    ...(group.directMembers ? { directMembers: group.directMembers } : {}),
+    ...(group.parents?.length ? { parents: group.parents } : {}),
     roleId: state.roleLinks.get(group.externalId)?.targetId ?? null,
   });
 };
@@ -21,14 +23,19 @@ const addGroup = (state: RunState, group: DirectoryGroup) => {
 export const readGroups = async (ctx: RunContext, state: RunState) => {
   for await (const page of ctx.provider.listSyncGroups()) {
     ctx.checkCancel();
-    for (const group of page) addGroup(state, group);
+    for (const group of page) {
+      addGroup(state, group);
+      state.changedGroups.add(group.externalId);
+    }
   }
   state.memberships = membershipsOf(state.groups);
 };
 
 /** Delta rounds and pushes: the snapshot stored by the last run. */
 export const loadGroups = async (ctx: RunContext, state: RunState) => {
-  await loadStoredGroups(ctx.strapi, ctx.directory.id, (group) => addGroup(state, group));
+  state.groupRows = await loadStoredGroups(ctx.strapi, ctx.directory.id, (group) =>
+    addGroup(state, group)
+  );
   state.memberships = membershipsOf(state.groups);
 };
 
@@ -42,7 +49,10 @@ export const mergeGroups = (state: RunState, changed: DirectoryGroup[]): string[
     touched.push(...(state.groups.get(group.externalId)?.members ?? []), ...group.members);
   }
   const before = state.memberships;
-  for (const group of changed) addGroup(state, group);
+  for (const group of changed) {
+    addGroup(state, group);
+    state.changedGroups.add(group.externalId);
+  }
   state.memberships = membershipsOf(state.groups);
   return regrouped(touched, before, state.memberships);
 };
@@ -80,5 +90,11 @@ export const syncRoles = async (ctx: RunContext, state: RunState) => {
 };
 
 /** Stores the snapshot; a full run also removes the groups the source no longer lists. */
-export const storeGroups = (ctx: RunContext, state: RunState, removeGone: boolean) =>
-  ctx.applier.saveGroups([...state.groups.entries()], ctx.groupFilter, removeGone);
+export const storeGroups = async (ctx: RunContext, state: RunState, removeGone: boolean) => {
+  state.groupRows = await ctx.applier.saveGroups(
+    [...state.groups.entries()],
+    ctx.groupFilter,
+    removeGone,
+    ctx.directory.name
+  );
+};

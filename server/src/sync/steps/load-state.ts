@@ -14,26 +14,34 @@ export const loadState = async (
   scope?: string[]
 ): Promise<RunState> => {
   const { strapi, directory, target, groupSync } = ctx;
-  const { users, roles } = await loadIdentities(strapi, directory.id, scope);
+  const { users, roles: roleLinks } = await loadIdentities(strapi, directory.id, scope);
   let activeBefore = 0;
   if (scope) activeBefore = await countActiveIdentities(strapi, directory.id);
   else for (const identity of users.values()) if (identity.state === 'active') activeBefore += 1;
 
-  const mappingRows = groupSync.roles ?? [];
-  const mappedRoles: MappedRole[] = (
-    await target.findRolesByName(mappingRows.map((row) => row.role))
-  ).flatMap((role) =>
-    mappingRows
-      .filter((row) => row.role === role.name || row.role === role.code)
-      .map((row) => ({ group: row.group, roleId: role.id }))
-  );
+  const rules = groupSync.roles ?? [];
+  const roles = await target.findRolesByName(rules.map((rule) => rule.role));
+  const mappedRoles: MappedRole[] = rules.flatMap((rule, i) => {
+    const role = roles.find((r) => rule.role === r.name || rule.role === r.code);
+    if (!role) return [];
+    return [
+      {
+        ...(rule.pattern ? { pattern: new RegExp(rule.pattern) } : { group: rule.group }),
+        roleId: role.id,
+        roleName: role.name,
+        rule: i + 1,
+      },
+    ];
+  });
 
   return {
     mode,
     identities: users,
-    roleLinks: roles,
+    roleLinks,
     groups: new Map(),
     memberships: new Map(),
+    groupRows: new Map(),
+    changedGroups: new Set(),
     mappedRoles,
     defaultRoles: await target.defaultRoleIds(),
     protectedRoleIds: new Set(await target.protectedRoleIds()),

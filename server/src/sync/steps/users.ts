@@ -7,11 +7,10 @@
 import type { DirectoryUser } from '../../providers/types';
 import { mapUser } from '../map';
 import {
+  chooseRoles,
   guardPage,
-  pickRoles,
   planPage,
   resolvePlannedUser,
-  rolesFor,
   type PlanEntry,
   type PlannedUser,
 } from '../plan';
@@ -62,13 +61,20 @@ export const syncUsers = async (ctx: RunContext, state: RunState, users: Directo
         ...(state.memberships.get(user.externalId) ?? []),
       ]),
     ];
-    const picked = pickRoles(groupIds, state.mappedRoles, state.groups, target.singleRole);
+    const roles = chooseRoles(
+      groupIds,
+      state.mappedRoles,
+      state.groups,
+      target.singleRole,
+      state.defaultRoles
+    );
     planned.push(
       resolvePlannedUser(
         { ...mapped.user, passwordDigest: wantsPassword ? mapped.user.passwordDigest : null },
         {
           targetFields: ctx.targetFields,
-          roleIds: rolesFor(picked, state.defaultRoles),
+          roleIds: roles.roleIds,
+          roleReason: roles.reason,
           hasManager: target.hasManager,
         }
       )

@@ -22,6 +22,7 @@ export const createAdminTarget = (strapi: Core.Strapi, defaultRoleCode: string):
     singleRole: false,
     disabled: { attribute: 'isActive', inverted: true },
     loginProvider: null,
+    groupRelation: 'adminUsers',
     managerRelation: null,
     mappable: () => ADMIN_FIELDS,
     takesPasswords: false,

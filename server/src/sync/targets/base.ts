@@ -5,8 +5,19 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { CurrentUser, LocalMatch } from '../plan';
-import { bulkUpdate, chunks, insertRows, readLinks, replaceLinks, tableInfo } from '../../db/sql';
+import { UID } from '../../constants';
+import {
+  bulkUpdate,
+  chunks,
+  insertRows,
+  readLinks,
+  replaceLinks,
+  tableInfo,
+  type Knex,
+} from '../../db/sql';
 import type { NewUserRow, SyncTarget, TargetRole } from './types';
+
+const GROUP_UID = UID.group;
 
 export type TargetShape = {
   userUid: string;
@@ -17,6 +28,8 @@ export type TargetShape = {
   /** How "disabled" is stored: users-permissions `blocked`, admin `isActive` (inverted). */
   disabled: { attribute: string; inverted: boolean };
   loginProvider: string | null;
+  /** The directory group's relation to these users (the group owns the link table). */
+  groupRelation: 'users' | 'adminUsers';
   /** The manager relation, when the user type has one. */
   managerRelation: string | null;
   /** Attributes a mapping may write. */
@@ -36,6 +49,7 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
   const roles = tableInfo(strapi, shape.roleUid);
   const roleLink = users.joinTable(shape.roleRelation);
   const managerLink = shape.managerRelation ? users.joinTable(shape.managerRelation) : null;
+  const groupLink = tableInfo(strapi, GROUP_UID).joinTable(shape.groupRelation);
   const disabledColumn = users.column(shape.disabled.attribute);
   const db = () => strapi.db.connection;
   /** The stored value of the disabled flag for `blocked`. */
@@ -101,6 +115,26 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
         add(await db()(users.table).select('id', 'username', 'email').whereIn('email', chunk));
       }
       return out;
+    },
+
+    async readGroupLinks(groupRowIds) {
+      const links = await readLinks(db(), groupLink, groupRowIds);
+      return [...links].flatMap(([group, ids]) => ids.map((to) => ({ group, to })));
+    },
+
+    async writeGroupLinks(trx, plan) {
+      for (const chunk of chunks(plan.remove)) {
+        await trx(groupLink.name)
+          .where((query: Knex) => {
+            for (const link of chunk)
+              query.orWhere({ [groupLink.from]: link.group, [groupLink.to]: link.to });
+          })
+          .delete();
+      }
+      for (const chunk of chunks(plan.add))
+        await trx(groupLink.name).insert(
+          chunk.map((link) => ({ [groupLink.from]: link.group, [groupLink.to]: link.to }))
+        );
     },
 
     async blockedIds() {

@@ -52,6 +52,13 @@ export interface SyncTarget {
   loadUsers(ids: number[], fieldNames: string[]): Promise<Map<number, CurrentUser>>;
   /** Users matching these usernames / emails, keyed `username:<lower>` and `email:<lower>`. */
   findByLogin(usernames: string[], emails: string[]): Promise<Map<string, LocalMatch>>;
+  /** Stored group -> user links of these group rows (direct memberships). */
+  readGroupLinks(groupRowIds: number[]): Promise<{ group: number; to: number }[]>;
+  /** Adds and removes group -> user links. */
+  writeGroupLinks(
+    trx: Knex,
+    plan: { add: { group: number; to: number }[]; remove: { group: number; to: number }[] }
+  ): Promise<void>;
   /** Ids of the users blocked / disabled now (healing of hand-blocked users). */
   blockedIds(): Promise<Set<number>>;
   /** Roles a run never takes away from anyone (admin users: the Super Admin role). */

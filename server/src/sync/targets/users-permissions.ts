@@ -18,6 +18,7 @@ export const createUsersPermissionsTarget = (
     singleRole: true,
     disabled: { attribute: 'blocked', inverted: false },
     loginProvider,
+    groupRelation: 'users',
     managerRelation: 'manager',
     takesPasswords: true,
     mappable: (scalars) =>

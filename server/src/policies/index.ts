@@ -1,0 +1,3 @@
+import inGroup from './in-group';
+
+export default { 'in-group': inGroup };
