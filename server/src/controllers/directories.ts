@@ -191,13 +191,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (users !== 'all' && !(Array.isArray(users) && users.every((id) => Number.isInteger(id)))) {
         fail('users', "must be a list of user ids or 'all'");
       }
-      optionalBoolean(input.dryRun, 'dryRun');
+      const dryRun = optionalBoolean(input.dryRun, 'dryRun') ?? false;
       ctx.body = {
         data: await getService('adoption', { strapi }).adopt(
           idParam(ctx.params.id),
           users as number[] | 'all',
-          actorOf(ctx)
+          actorOf(ctx),
+          { dryRun }
         ),
+        meta: { dryRun },
       };
     },
   };

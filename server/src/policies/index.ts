@@ -1,3 +1,4 @@
+import hasAnyPermission from './has-any-permission';
 import inGroup from './in-group';
 
-export default { 'in-group': inGroup };
+export default { 'has-any-permission': hasAnyPermission, 'in-group': inGroup };

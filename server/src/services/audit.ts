@@ -57,13 +57,22 @@ const whereOf = (filters: AuditFilters) => {
   return where;
 };
 
-const csvCell = (value: unknown) => {
-  const text =
+/** First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell, safe to open in a spreadsheet: a value that would start a formula (a user or group
+ * name like `=HYPERLINK(...)` comes from the directory, chosen by whoever controls it) is prefixed
+ * with a single quote, then quoted as RFC 4180 wants.
+ */
+export const csvCell = (value: unknown) => {
+  const raw =
     value === null || value === undefined
       ? ''
       : typeof value === 'string'
         ? value
         : JSON.stringify(value);
+  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
@@ -84,8 +93,9 @@ const directoryKeys = async (strapi: Core.Strapi, entries: AuditInput[]) => {
 
 export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
-   * Writes entries in bulk and emits the webhook events. Called inside a run's transaction, the
-   * entries commit with the change they describe, and the events go out after that commit.
+   * Writes entries in bulk and emits the webhook events once they are committed. Called inside a
+   * transaction (a batch of the applier, the runner's own run.* writes), the entries commit or roll
+   * back with it.
    */
   async record(entries: AuditInput[]) {
     if (!entries.length) return;

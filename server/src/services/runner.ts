@@ -11,7 +11,7 @@ import { runPush, type PushOutcome } from '../sync/push';
 import type { DirectoryChanges } from '../providers/types';
 import { EMPTY_COUNTS, serializeRun } from '../sync/result';
 import { describeError } from '../providers/errors';
-import { createLease } from '../sync/lease';
+import { LeaseLostError, createLease } from '../sync/lease';
 import { createAdminTarget } from '../sync/targets/admin';
 import { createUsersPermissionsTarget } from '../sync/targets/users-permissions';
 import type { SyncTarget } from '../sync/targets/types';
@@ -70,26 +70,18 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const directories = getService('directories', { strapi });
     const directory = await directories.findRow(directoryId);
     const base = { directoryId, runId, actor: options.actor };
-    await audit.record([
-      {
-        ...base,
-        action: 'run.start',
-        subject: directory.name,
-        details: { trigger: options.trigger, dryRun: !!options.dryRun },
-      },
-    ]);
-    const renewal = setInterval(
-      () => {
-        void lease().renew(directoryId, runId);
-      },
-      (getConfig(strapi).leaseSeconds * 1000) / 3
-    );
+    // A lost lease aborts the run with a LeaseLostError as the reason (see the catch below).
+    const stopRenewal = lease().keepAlive(directoryId, runId, controller);
     // A cancel asked through another instance is a flag on the run row: look at it every 2 s.
     const cancelWatch = setInterval(() => {
-      void runs()
+      runs()
         .findOne({ where: { id: runId }, select: ['cancelRequested'] })
         .then(
-          (row: { cancelRequested?: boolean } | null) => row?.cancelRequested && controller.abort()
+          (row: { cancelRequested?: boolean } | null) => {
+            if (row?.cancelRequested) controller.abort();
+          },
+          () =>
+            strapi.log.warn(`[user-directory-sync] run ${runId}: reading its cancel flag failed`)
         );
     }, 2000);
     const log = {
@@ -126,38 +118,44 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           await runs().update({ where: { id: runId }, data: { phase, done, total } });
         },
       });
-      await finish(runId, {
-        status: outcome.status,
-        counts: outcome.counts,
-        mode: outcome.mode,
-        error:
-          outcome.message && outcome.status !== 'succeeded'
-            ? { code: outcome.status, message: outcome.message }
-            : null,
-      });
-      if (!options.dryRun) {
-        const now = new Date();
-        await strapi.db.query(UID.directory).update({
-          where: { id: directoryId },
-          data: {
-            lastRunAt: now,
-            // Only a complete run moves the source's cursor: a held or licence-stopped run must be
-            // read again in full (a confirmed CSV would otherwise look "unchanged").
-            ...(outcome.state && outcome.status === 'succeeded' ? { state: outcome.state } : {}),
-            ...(outcome.mode === 'full' ? { lastFullSyncAt: now } : {}),
-          },
+      // The outcome, the directory's cursor and the run.finish entry commit together or not at all.
+      await strapi.db.transaction(async () => {
+        await finish(runId, {
+          status: outcome.status,
+          counts: outcome.counts,
+          mode: outcome.mode,
+          error:
+            outcome.message && outcome.status !== 'succeeded'
+              ? { code: outcome.status, message: outcome.message }
+              : null,
         });
-      }
-      await audit.record([
-        {
-          ...base,
-          action: 'run.finish',
-          subject: directory.name,
-          details: { status: outcome.status, counts: outcome.counts, message: outcome.message },
-        },
-      ]);
+        if (!options.dryRun) {
+          const now = new Date();
+          await strapi.db.query(UID.directory).update({
+            where: { id: directoryId },
+            data: {
+              lastRunAt: now,
+              // Only a complete run moves the source's cursor: a held or licence-stopped run must be
+              // read again in full (a confirmed CSV would otherwise look "unchanged").
+              ...(outcome.state && outcome.status === 'succeeded' ? { state: outcome.state } : {}),
+              ...(outcome.mode === 'full' ? { lastFullSyncAt: now } : {}),
+            },
+          });
+        }
+        await audit.record([
+          {
+            ...base,
+            action: 'run.finish',
+            subject: directory.name,
+            details: { status: outcome.status, counts: outcome.counts, message: outcome.message },
+          },
+        ]);
+      });
     } catch (error) {
-      const described = describeError(error);
+      // Aborted by a lost lease: the reason says so, whatever the engine threw on its way out.
+      const described = describeError(
+        signal.reason instanceof LeaseLostError ? signal.reason : error
+      );
       const cancelled = described.code === 'cancelled';
       strapi.log.warn(
         `[user-directory-sync] run ${runId} of '${directory.name}' ${cancelled ? 'was cancelled' : 'failed'}: ${described.message}`
@@ -166,16 +164,18 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         string,
         unknown
       > | null;
-      await finish(runId, {
-        status: cancelled ? 'cancelled' : 'failed',
-        error: described,
-        counts: current?.counts ?? EMPTY_COUNTS,
+      await strapi.db.transaction(async () => {
+        await finish(runId, {
+          status: cancelled ? 'cancelled' : 'failed',
+          error: described,
+          counts: current?.counts ?? EMPTY_COUNTS,
+        });
+        await audit.record([
+          { ...base, action: 'run.fail', subject: directory.name, details: { error: described } },
+        ]);
       });
-      await audit.record([
-        { ...base, action: 'run.fail', subject: directory.name, details: { error: described } },
-      ]);
     } finally {
-      clearInterval(renewal);
+      stopRenewal();
       clearInterval(cancelWatch);
       await provider.close?.();
       await lease().release(directoryId, runId);
@@ -209,7 +209,20 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         await runs().delete({ where: { id: runId } });
         throw new RunInProgressError(directory.name);
       }
-      await runs().update({ where: { id: runId }, data: { status: 'running' } });
+      // The run's status and its run.start entry commit together.
+      await strapi.db.transaction(async () => {
+        await runs().update({ where: { id: runId }, data: { status: 'running' } });
+        await getService('audit', { strapi }).record([
+          {
+            directoryId,
+            runId,
+            actor: options.actor,
+            action: 'run.start',
+            subject: directory.name,
+            details: { trigger: options.trigger, dryRun: !!options.dryRun },
+          },
+        ]);
+      });
       const controller = new AbortController();
       const done = execute(runId, directoryId, options, controller)
         .catch((error) => {

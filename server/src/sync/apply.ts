@@ -76,6 +76,8 @@ export type IdentityUpdate = {
   passwordDigest: string | null;
   /** Attributes the target has no column for. */
   profile: Record<string, string | null> | null;
+  /** An adopted local account (kept on the link: its password is never set by the sync). */
+  adopted?: boolean;
 };
 
 const BCRYPT_ROUNDS = 10;
@@ -92,8 +94,9 @@ export const randomUnusableHash = () =>
 
 /** What an identity link keeps besides the hash: the source password's digest, extra attributes. */
 const profileOf = (update: IdentityUpdate) =>
-  update.passwordDigest || update.profile
+  update.passwordDigest || update.profile || update.adopted
     ? {
+        ...(update.adopted ? { adopted: true } : {}),
         ...(update.passwordDigest ? { passwordDigest: update.passwordDigest } : {}),
         ...(update.profile ? { attributes: update.profile } : {}),
       }
@@ -329,13 +332,18 @@ export const createApplier = (options: ApplierOptions) => {
     state: user.blocked ? 'disabled' : 'active',
     passwordDigest: user.passwordDigest,
     profile: user.profile ?? null,
+    ...(adopted.has(user.externalId) ? { adopted: true } : {}),
   });
 
   /** Identity row ids by externalId, given by the runner for the users of the current page. */
   const rowIds = new Map<string, number>();
-  const setIdentityRows = (rows: Map<string, number>) => {
+  /** Adopted accounts among them (their links keep saying so). */
+  const adopted = new Set<string>();
+  const setIdentityRows = (rows: Map<string, number>, adoptedIds: Iterable<string> = []) => {
     rowIds.clear();
     for (const [key, value] of rows) rowIds.set(key, value);
+    adopted.clear();
+    for (const id of adoptedIds) adopted.add(id);
   };
 
   /** Disables leavers (rule 1: called only after a complete enumeration, past the threshold). */

@@ -131,6 +131,7 @@ export const loadIdentities = async (
       const rawProfile = row[c('profile')];
       const profile = (typeof rawProfile === 'string' ? JSON.parse(rawProfile) : rawProfile) as {
         passwordDigest?: string;
+        adopted?: boolean;
       } | null;
       users.set(externalId, {
         rowId: Number(row.id),
@@ -139,6 +140,7 @@ export const loadIdentities = async (
         hash: (row[c('hash')] as string | null) ?? null,
         state: row[c('state')] === 'disabled' ? 'disabled' : 'active',
         passwordDigest: profile?.passwordDigest ?? null,
+        ...(profile?.adopted ? { adopted: true } : {}),
       });
     }
     rows.length = 0;

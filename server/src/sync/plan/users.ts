@@ -14,6 +14,8 @@ export type StoredIdentity = {
   hash: string | null;
   state: 'active' | 'disabled';
   passwordDigest: string | null;
+  /** A local account an admin adopted: the sync never sets its password. */
+  adopted?: boolean;
 };
 
 /** A user row as the target stores it, reduced to what the sync compares. */
@@ -111,7 +113,9 @@ export const planPage = (users: PlannedUser[], context: PageContext): PlanEntry[
     const identity = context.identities.get(user.externalId);
     const row = identity?.targetId != null ? context.current.get(identity.targetId) : undefined;
     const passwordChanged =
-      user.passwordDigest !== null && user.passwordDigest !== identity?.passwordDigest;
+      !identity?.adopted &&
+      user.passwordDigest !== null &&
+      user.passwordDigest !== identity?.passwordDigest;
 
     if (!row) {
       const local =

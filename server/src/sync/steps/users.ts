@@ -132,12 +132,14 @@ export const applyEntries = async (
   passwords: ReadonlyMap<string, string> = new Map()
 ) => {
   const rowIds = new Map<string, number>();
+  const adopted: string[] = [];
   for (const entry of entries) {
     if (entry.action === 'skip') continue;
-    const rowId = state.identities.get(entry.user.externalId)?.rowId;
-    if (rowId && rowId > 0) rowIds.set(entry.user.externalId, rowId);
+    const identity = state.identities.get(entry.user.externalId);
+    if (identity?.rowId && identity.rowId > 0) rowIds.set(entry.user.externalId, identity.rowId);
+    if (identity?.adopted) adopted.push(entry.user.externalId);
   }
-  ctx.applier.setIdentityRows(rowIds);
+  ctx.applier.setIdentityRows(rowIds, adopted);
   const { identities: written, created } = await ctx.applier.applyPage(entries, passwords);
   for (const externalId of created.keys()) state.createdThisRun.add(externalId);
   for (const update of written) {
@@ -149,6 +151,7 @@ export const applyEntries = async (
       hash: update.hash,
       state: update.state,
       passwordDigest: update.passwordDigest ?? existing?.passwordDigest ?? null,
+      ...(update.adopted ? { adopted: true } : {}),
     });
   }
 };
