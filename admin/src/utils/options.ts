@@ -17,7 +17,10 @@ const fullSync = (): OptionSpec => ({
   max: 24 * 365,
 });
 
-/** Options each directory type reads (server/src/providers/azure/settings.ts, okta/connection.ts). */
+/**
+ * Options each directory type reads (server/src/providers/azure/settings.ts, okta/connection.ts,
+ * csv/provider.ts), with the bounds of their schemas (server/src/providers/<type>/schema.ts).
+ */
 export const PROVIDER_OPTIONS: Record<string, OptionSpec[]> = {
   azure: [
     { key: 'includeGuests', kind: 'boolean', default: false },
@@ -38,7 +41,9 @@ export const PROVIDER_OPTIONS: Record<string, OptionSpec[]> = {
     { key: 'concurrency', kind: 'number', default: 4, min: 1, max: 16, integer: true },
     { key: 'rateLimitReserve', kind: 'number', default: 0.05, min: 0, max: 0.9 },
   ],
-  csv: [],
+  csv: [
+    { key: 'timeoutMs', kind: 'number', default: 30_000, min: 1000, max: 300_000, integer: true },
+  ],
 };
 
 /** Options of every directory, read by the engine and the org chart (README "Org chart"). */

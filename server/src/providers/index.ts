@@ -2,6 +2,9 @@
 import { createAzureProvider, isFullSyncDue, readOptions, type AzureConnection } from './azure';
 import { createCsvProvider } from './csv';
 import { createOktaProvider } from './okta';
+import { azureSchema } from './azure/schema';
+import { csvSchema } from './csv/schema';
+import { oktaSchema } from './okta/schema';
 import type { ProviderFactory } from './types';
 import type { ProviderDefinition } from './registry';
 
@@ -29,6 +32,7 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['mobilePhone', 'phone'],
     ]),
     usersByGroup: true,
+    schema: azureSchema,
   },
   okta: {
     factory: createOktaProvider as ProviderDefinition['factory'],
@@ -41,6 +45,7 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['mobilePhone', 'phone'],
     ]),
     usersByGroup: true,
+    schema: oktaSchema,
   },
   csv: {
     factory: createCsvProvider as ProviderDefinition['factory'],
@@ -53,5 +58,6 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['phone', 'phone'],
     ]),
     usersByGroup: false,
+    schema: csvSchema,
   },
 };

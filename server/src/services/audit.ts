@@ -3,6 +3,7 @@
  * entry is also emitted on Strapi's event hub so webhooks can carry it.
  */
 import type { Core } from '@strapi/strapi';
+import type { Audit } from '../../../shared/contracts';
 import { UID } from '../constants';
 import { insertRows, tableInfo } from '../db/sql';
 
@@ -174,11 +175,12 @@ export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 });
 
-const serialize = (row: Record<string, unknown>) => ({
+/** The contract's `Audit.Entry` (shared/contracts) from an audit row. */
+const serialize = (row: Record<string, unknown>): Audit.Entry => ({
   id: row.id as number,
   at: row.at instanceof Date ? row.at.toISOString() : String(row.at),
   category: 'UserSync' as const,
-  action: row.action as string,
+  action: row.action as Audit.Entry['action'],
   directory: (row.directoryId as number | null) ?? null,
   directoryKey: (row.directoryKey as string | null) ?? null,
   run: (row.runId as number | null) ?? null,

@@ -8,7 +8,7 @@ import type { Core } from '@strapi/strapi';
 import { UID, type SyncRunTrigger } from '../constants';
 import { runSync } from '../sync/run';
 import { runPush, type PushOutcome } from '../sync/push';
-import type { DirectoryChanges } from '../providers/types';
+import type { DirectoryChanges, DirectoryProvider } from '../providers/types';
 import { EMPTY_COUNTS, serializeRun } from '../sync/result';
 import { describeError } from '../providers/errors';
 import { LeaseLostError, createLease } from '../sync/lease';
@@ -89,9 +89,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       info: (message: string) => strapi.log.info(message),
       warn: (message: string) => strapi.log.warn(message),
     };
-    const provider = directories.provider(directory, { log, signal });
     const lastProgress = { phase: '', at: 0 };
+    let provider: DirectoryProvider | null = null;
     try {
+      // Refuses settings that are not valid, and secrets saved for another endpoint (StopSyncError).
+      provider = directories.provider(directory, { log, signal });
       const outcome = await runSync({
         strapi,
         directory,
@@ -177,7 +179,7 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     } finally {
       stopRenewal();
       clearInterval(cancelWatch);
-      await provider.close?.();
+      await provider?.close?.();
       await lease().release(directoryId, runId);
     }
   };

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Badge, Flex, Typography } from '@strapi/design-system';
 import type { Directories } from '../../../../shared/contracts';
+import { compileGroupPattern } from '../../../../shared/contracts/group-filter';
 import { ChoiceField, type Option, RadioField, TextField } from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
 import { Panel } from '../../components/Panel';
@@ -13,15 +14,6 @@ import { SUPER_ADMIN_CODE } from '../../utils/types';
 import type { TabProps } from './types';
 
 const MODES: Directories.GroupSyncMode[] = ['all', 'regex', 'none'];
-
-/** The regular expression of a pattern, or the reason it is not one. */
-const compile = (pattern: string): { regex: RegExp | null; error: string | null } => {
-  try {
-    return { regex: new RegExp(pattern), error: null };
-  } catch (error) {
-    return { regex: null, error: (error as Error).message };
-  }
-};
 
 /** User groups: which directory groups become roles (all / regex / none), and group -> role. */
 export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
@@ -40,7 +32,8 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
       ? directory.options.adminDefaultRole
       : 'strapi-editor'
   );
-  const { regex, error: patternError } = compile(pattern);
+  // The regular expression of the pattern, or why it is refused: the server's own check.
+  const { regex, error: patternError } = compileGroupPattern(pattern);
 
   const preview = useMemo(() => {
     const all = groups.data ?? [];

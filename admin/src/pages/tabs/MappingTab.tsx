@@ -1,6 +1,11 @@
 import { useState } from 'react';
 import { Box, Flex, Typography } from '@strapi/design-system';
-import type { Directories, MappingRow } from '../../../../shared/contracts';
+import {
+  CSV_ROLE_COLUMNS,
+  USER_ATTRIBUTES,
+  type Directories,
+  type MappingRow,
+} from '../../../../shared/contracts';
 import type { SecretDraft } from '../../components/ConnectionFields';
 import {
   Cell,
@@ -19,20 +24,7 @@ import { typedSecrets } from '../../utils/secrets';
 import type { TabProps } from './types';
 
 /** User fields a CSV column can be matched to (the names the CSV source knows). */
-const CSV_FIELDS = [
-  'username',
-  'email',
-  'firstname',
-  'lastname',
-  'displayName',
-  'jobTitle',
-  'department',
-  'employeeId',
-  'phone',
-  'groups',
-  'password',
-  'active',
-];
+const CSV_FIELDS = [...USER_ATTRIBUTES, ...CSV_ROLE_COLUMNS];
 
 type Props = TabProps & { userFields: string[] };
 

@@ -1,23 +1,14 @@
+import { CSV_ROLE_COLUMNS, USER_ATTRIBUTES } from '../../../../shared/contracts';
 import type { DirectoryUser } from '../types';
 
 /** The user fields a column maps to by its header alone (compared case-insensitively). */
-export const CSV_USER_FIELDS = [
-  'username',
-  'email',
-  'firstname',
-  'lastname',
-  'displayName',
-  'jobTitle',
-  'department',
-  'employeeId',
-  'phone',
-] as const;
+export const CSV_USER_FIELDS = USER_ATTRIBUTES;
 
 /** Fields every user needs: a row missing one is skipped. */
 export const CSV_REQUIRED_FIELDS = ['email', 'firstname', 'lastname'] as const;
 
 /** Columns with a role of their own rather than an attribute. */
-const SPECIAL_FIELDS = ['groups', 'password', 'active', 'enabled'] as const;
+const SPECIAL_FIELDS = [...CSV_ROLE_COLUMNS, 'enabled'];
 
 /** How the columns of a file map to a user, resolved once from the header row. */
 export type ColumnPlan = {
