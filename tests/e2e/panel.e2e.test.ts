@@ -31,6 +31,8 @@ const PEOPLE = [
   'rosa,rosa@example.com,Rosa,Lopez,Engineer,Engineering',
 ].join('\n');
 
+const CLIENT_ID = '0f3c5a8e-8f6b-4c1e-9d2a-4b7e1c9d0a11';
+
 type Directory = { id: number; name: string; connection: Record<string, unknown> };
 
 describe('the admin panel does what the API does', () => {
@@ -222,7 +224,7 @@ describe('the admin panel does what the API does', () => {
     const azure = await playground.api<{ data: Directory }>('POST', `${API}/directories`, {
       name: 'Contoso Entra ID',
       type: 'azure',
-      connection: { tenantId: 'contoso.onmicrosoft.com', clientId: 'app' },
+      connection: { tenantId: 'contoso.onmicrosoft.com', clientId: CLIENT_ID },
     });
     await directory.open(azure.data.id, 'settings');
     await page.getByTestId('directory-options').getByText('Include guests').waitFor();
@@ -238,7 +240,13 @@ describe('the admin panel does what the API does', () => {
     await form.choose('Type', 'Microsoft Entra ID (Azure AD)');
     await form.choose('Target', 'Admin users (CMS editors)');
     await form.fill('tenantId', 'contoso.onmicrosoft.com');
+    // The server's 400 names the field: its message shows under it.
     await form.fill('clientId', 'editors-app');
+    await form.press('Save');
+    await page
+      .locator('[data-strapi-field-error]', { hasText: 'must be the Application (client) ID' })
+      .waitFor();
+    await form.fill('clientId', CLIENT_ID);
     await screenshot(page, 'directory-new-admin-target');
     const id = await form.save();
     const created = await playground.api<{ data: { target: string } }>(
