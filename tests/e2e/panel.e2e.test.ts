@@ -247,6 +247,11 @@ describe('the admin panel does what the API does', () => {
       .locator('[data-strapi-field-error]', { hasText: 'must be the Application (client) ID' })
       .waitFor();
     await form.fill('clientId', CLIENT_ID);
+    await page
+      .locator('[data-strapi-field-error]', { hasText: 'must be the Application (client) ID' })
+      .waitFor({ state: 'detached' });
+    // Strapi shows its "new Media Library" announcement again after the dialog was used.
+    await new LoginPage(page, playground.base).dismissBanner();
     await screenshot(page, 'directory-new-admin-target');
     const id = await form.save();
     const created = await playground.api<{ data: { target: string } }>(

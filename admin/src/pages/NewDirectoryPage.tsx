@@ -46,6 +46,12 @@ export const NewDirectoryPage = () => {
   const definition = types.find((entry) => entry.type === chosen);
   const current = type === null ? { ...(START[chosen] ?? {}), ...connection } : connection;
 
+  /** Forgets the server's messages of fields being edited. */
+  const forget = (...paths: string[]) =>
+    setErrors((current) =>
+      Object.fromEntries(Object.entries(current).filter(([path]) => !paths.includes(path)))
+    );
+
   const choose = (next: string) => {
     setType(next);
     setConnection({ ...(START[next] ?? {}) });
@@ -130,10 +136,16 @@ export const NewDirectoryPage = () => {
               <ConnectionFields
                 definition={definition}
                 connection={current}
-                onChange={(patch) => setConnection({ ...current, ...patch })}
+                onChange={(patch) => {
+                  forget(...Object.keys(patch).map((key) => `connection.${key}`));
+                  setConnection({ ...current, ...patch });
+                }}
                 storedSecrets={{}}
                 secrets={secrets}
-                onSecret={(secret, value) => setSecrets({ ...secrets, [secret]: value })}
+                onSecret={(secret, value) => {
+                  forget(`secrets.${secret}`);
+                  setSecrets({ ...secrets, [secret]: value });
+                }}
                 errors={errors}
               />
             ) : (
