@@ -5,8 +5,10 @@
  * password for the directory, which the panel marks as unsafe and the audit records.
  */
 
+import type { PASSWORD_POLICIES } from '../../../../shared/contracts';
+
 /** The directory's choice for local users: random (default) or one shared password. */
-export type PasswordPolicy = 'random' | 'shared';
+export type PasswordPolicy = (typeof PASSWORD_POLICIES)[number];
 
 /** What a run does about passwords. */
 export type PasswordMode =
