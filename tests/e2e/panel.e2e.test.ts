@@ -19,7 +19,7 @@ import { LoginPage } from './pages/LoginPage';
 import { MediaLibraryDialog } from './pages/MediaLibraryDialog';
 import { NewDirectoryPage } from './pages/NewDirectoryPage';
 import { seriousViolations, unreachableByKeyboard } from './support/a11y';
-import { expectText, launchBrowser, newPage, screenshot } from './support/browser';
+import { asAnotherAdmin, expectText, launchBrowser, newPage, screenshot } from './support/browser';
 import { ADMIN, createAdminWith, startPlayground, type Playground } from './support/playground';
 
 const API = '/user-directory-sync';
@@ -119,11 +119,6 @@ describe('the admin panel does what the API does', () => {
     await screenshot(page, 'directory-new-media');
     const id = await form.save();
     csv = (await playground.api<{ data: Directory }>('GET', `${API}/directories/${id}`)).data;
-    // The file has no password column: its people get the one (unsafe) shared password.
-    await playground.api('PUT', `${API}/directories/${id}`, {
-      options: { passwordPolicy: 'shared' },
-      secrets: { defaultPassword: 'Welcome-2026' },
-    });
     expect(csv.connection).toMatchObject({
       location: 'media',
       mediaFileId: expect.any(Number),
@@ -171,8 +166,6 @@ describe('the admin panel does what the API does', () => {
       name: 'HR copy',
       type: 'csv',
       connection: { ...csv.connection },
-      options: { passwordPolicy: 'shared' },
-      secrets: { defaultPassword: 'Welcome-2026' },
     });
     await directory.open(copy.data.id, 'adoption');
     const refused = page.locator('[data-testid=adoption-row][data-refused=true]');
@@ -282,21 +275,21 @@ describe('the admin panel does what the API does', () => {
       'plugin::user-directory-sync.run',
       'admin::roles.read',
     ]);
-    const limited = await newPage(browser);
-    try {
-      await new LoginPage(limited, playground.base).logIn(editor);
-      const view = new DirectoryPage(limited, playground.base);
-      await view.open(id, 'groups');
-      await limited.getByRole('combobox', { name: 'Default admin role' }).click();
-      const refused = limited.getByRole('option', {
-        name: 'Super Admin — only a Super Admin may choose it',
-      });
-      await refused.waitFor();
-      expect(await refused.getAttribute('aria-disabled')).toBe('true');
-      await screenshot(limited, 'directory-admin-roles-super-admin');
-    } finally {
-      await limited.context().close();
-    }
+    await asAnotherAdmin(
+      browser,
+      (limited) => new LoginPage(limited, playground.base).logIn(editor),
+      async (limited) => {
+        const view = new DirectoryPage(limited, playground.base);
+        await view.open(id, 'groups');
+        await limited.getByRole('combobox', { name: 'Default admin role' }).click();
+        const refused = limited.getByRole('option', {
+          name: 'Super Admin — only a Super Admin may choose it',
+        });
+        await refused.waitFor();
+        expect(await refused.getAttribute('aria-disabled')).toBe('true');
+        await screenshot(limited, 'directory-admin-roles-super-admin');
+      }
+    );
   });
 
   it("shows blocked, department, job title and directory in the Content Manager's user list, with its filter and Directory sync menu", async () => {
