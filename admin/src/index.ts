@@ -1,8 +1,37 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { createElement } from 'react';
+import { ContentManagerActions, USER_UID } from './components/ContentManagerActions';
 import { DirectoryOwner } from './components/DirectoryOwner';
+import { OwnerCell } from './components/OwnerCell';
 import { PERMISSIONS } from './permissions';
 import { PLUGIN_ID } from './pluginId';
 import { getTranslation } from './utils/getTranslation';
+
+type ListHeaders = { displayedHeaders: unknown[]; layout: unknown };
+
+/**
+ * The Content Manager's user list gets a "Directory" column: the directory that owns each user.
+ * The hook is given no model: the list's URL names it.
+ */
+const addDirectoryColumn = ({ displayedHeaders, layout }: ListHeaders): ListHeaders => {
+  if (!window.location.pathname.includes(`/collection-types/${USER_UID}`))
+    return { displayedHeaders, layout };
+  return {
+    displayedHeaders: [
+      ...displayedHeaders,
+      {
+        attribute: { type: 'string' },
+        label: { id: getTranslation('cm.directoryColumn'), defaultMessage: 'Directory' },
+        searchable: false,
+        sortable: false,
+        name: 'user-directory-sync-owner',
+        cellFormatter: (row: { documentId: string }) =>
+          createElement(OwnerCell, { documentId: row.documentId }),
+      },
+    ],
+    layout,
+  };
+};
 
 /**
  * Settings > User Directory Sync: Configuration (the read action) and Audit log (audit.read).
@@ -41,13 +70,19 @@ const plugin: StrapiApp['appPlugins'][string] = {
       ]
     );
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
+    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', addDirectoryColumn);
   },
 
   /** The Content Manager's edit view of a user says which directory owns it. */
   bootstrap(app) {
-    app.getPlugin('content-manager').injectComponent('editView', 'right-links', {
+    const contentManager = app.getPlugin('content-manager');
+    contentManager.injectComponent('editView', 'right-links', {
       name: `${PLUGIN_ID}-owner`,
       Component: DirectoryOwner,
+    });
+    contentManager.injectComponent('listView', 'actions', {
+      name: `${PLUGIN_ID}-actions`,
+      Component: ContentManagerActions,
     });
   },
 

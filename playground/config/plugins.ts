@@ -30,6 +30,10 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       jwtManagement: 'refresh',
       sessions: {
         httpOnly: true,
+        // The demo runs in production mode over plain http://localhost: a Secure refresh cookie
+        // cannot be sent there (koa refuses, and POST /api/auth/local answered 500). Behind HTTPS,
+        // set UP_REFRESH_COOKIE_SECURE=true.
+        cookie: { secure: env.bool('UP_REFRESH_COOKIE_SECURE', false) },
       },
     },
   },

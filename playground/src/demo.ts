@@ -10,6 +10,8 @@ import type { Core } from '@strapi/strapi';
 
 const PLUGIN = 'user-directory-sync';
 const DEMO_FILE = path.join(__dirname, '..', '..', 'data', 'demo-people.csv');
+/** The password every person of the demo CSV directory signs in with (README: "Demo sign-in"). */
+export const DEMO_USER_PASSWORD = 'Welcome-to-the-demo-1';
 
 export const ensureDemoAdmin = async (strapi: Core.Strapi) => {
   const email = process.env.DEMO_ADMIN_EMAIL;
@@ -118,9 +120,11 @@ export const seedDemoDirectory = async (strapi: Core.Strapi) => {
         matchField: 'username',
         managerField: 'manager',
       },
-      secrets: { defaultPassword: 'Welcome-to-the-demo-1' },
+      // The demo's people sign in to the intranet (POST /api/auth/local) with this one password:
+      // a shared password is unsafe outside a demo, and the panel says so.
+      secrets: { defaultPassword: DEMO_USER_PASSWORD },
       groupSync: { mode: 'regex', pattern: '^Intranet|^Managers$' },
-      options: { orgChart: true },
+      options: { orgChart: true, passwordPolicy: 'shared' },
     });
     id = directory.id as number;
     strapi.log.info(

@@ -10,7 +10,9 @@ export const USER_ATTRIBUTES: readonly string[] = [
 /** CSV columns with a role of their own rather than an attribute. */
 export const CSV_ROLE_COLUMNS: readonly string[] = userAttributes.csvColumns;
 
-/** Audit actions (docs/API.md): what the log records and can be filtered on. */
+/**
+ * Audit actions (docs/API.md, tested against it): what the server writes, and the panel filters on.
+ */
 export const AUDIT_ACTIONS = [
   'user.create',
   'user.update',
@@ -21,9 +23,11 @@ export const AUDIT_ACTIONS = [
   'user.adopt',
   'role.create',
   'role.update',
-  'role.assign',
-  'role.unassign',
-  'group.sync',
+  'group.create',
+  'group.update',
+  'group.delete',
+  'group.member.add',
+  'group.member.remove',
   'run.start',
   'run.finish',
   'run.fail',
@@ -89,7 +93,7 @@ export namespace Meta {
     data: {
       types: DirectoryType[];
       /** User attributes a mapping row may target, per target. */
-      userFields: { 'users-permissions': string[] };
+      userFields: { 'users-permissions': string[]; admin?: string[] };
     };
   };
 }
@@ -265,6 +269,8 @@ export namespace Audit {
     category: 'UserSync';
     action: AuditAction;
     directory: number | null;
+    /** The directory's key, as webhooks carry it (null for entries of no directory). */
+    directoryKey?: string | null;
     run: number | null;
     /** Username or group name. */
     subject: string | null;
@@ -282,6 +288,23 @@ export namespace Audit {
     to?: string;
   };
   export type List = { data: Entry[]; meta: { pagination: Pagination } };
+}
+
+/** GET/POST /directories/:id/adoption: local users that match directory users. */
+export namespace Adoption {
+  export type Candidate = {
+    localUser: { id: number; username: string; email: string | null };
+    directoryUser: { externalId: string; username: string | null; email: string | null };
+    /** Which login value matched. */
+    match?: 'username' | 'email';
+    /** What the next run would change on the local user, field by field. */
+    changes?: Record<string, { from: unknown; to: unknown }>;
+    /** Why this local user cannot be adopted, when it cannot. */
+    refused?: string;
+  };
+  export type Preview = { data: Candidate[] };
+  export type AdoptBody = { users: number[] | 'all'; dryRun?: boolean };
+  export type Adopted = { data: Candidate[] };
 }
 
 /** GET /owner?uid=&documentId=: the directory that owns a user, or null for a local user. */

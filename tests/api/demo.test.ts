@@ -45,6 +45,30 @@ describe('demo seed', () => {
     expect(editors).toBeGreaterThan(0);
   });
 
+  it('signs a synced demo person in to the intranet over plain http in production mode', async () => {
+    // The playground runs `strapi start` (NODE_ENV=production) on http://localhost: the refresh
+    // cookie of users-permissions' sessions must not be Secure there, or the sign-in answers 500.
+    const mode = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      const signIn = (password: string) =>
+        app.http().post('/api/auth/local').send({ identifier: 'ada.becker', password });
+      const wrong = await signIn('not-the-password');
+      expect(wrong.status).toBe(400);
+      const right = await signIn('Welcome-to-the-demo-1');
+      expect(right.status).toBe(200);
+      expect(right.body.jwt).toEqual(expect.any(String));
+      expect(right.body.user).toMatchObject({ username: 'ada.becker', blocked: false });
+      expect(String(right.headers['set-cookie'] ?? '')).not.toMatch(/;\s*secure/i);
+      // The JWT names her account.
+      const [, payload] = right.body.jwt.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      expect(claims).toMatchObject({ userId: String(right.body.user.id), type: 'access' });
+    } finally {
+      process.env.NODE_ENV = mode;
+    }
+  });
+
   it('serves the demo organisation as an org chart, once the public role is allowed', async () => {
     expect((await app.http().get('/api/user-directory-sync/org-chart')).status).toBe(403);
     const publicRole = await app.strapi.db

@@ -623,9 +623,13 @@ describe('security: permissions, Content Manager, audit export, bookkeeping, ado
 
       const preview = await api.get(`/directories/${id}/adoption`);
       expect(preview.status).toBe(200);
-      expect(preview.body.data.map((c: { localUser: { id: number } }) => c.localUser.id)).toEqual([
-        grace.id,
-      ]);
+      // The Super Admin is listed as refused, with the reason (the panel shows it), never adoptable.
+      type Candidate = { localUser: { id: number }; refused?: string };
+      const candidates: Candidate[] = preview.body.data;
+      expect(candidates.filter((c) => !c.refused).map((c) => c.localUser.id)).toEqual([grace.id]);
+      expect(candidates.find((c) => c.localUser.id === superAdmin.id)?.refused).toMatch(
+        /Super Admin/
+      );
       const refused = await api.post(`/directories/${id}/adoption`, { users: [superAdmin.id] });
       expect(refused.status).toBe(400);
       expect(refused.body.error.message).toMatch(/is a Super Admin: a directory never adopts/);

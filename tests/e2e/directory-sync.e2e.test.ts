@@ -15,7 +15,7 @@ import { ContentManagerPage } from './pages/ContentManagerPage';
 import { DirectoryPage } from './pages/DirectoryPage';
 import { LoginPage } from './pages/LoginPage';
 import { NewDirectoryPage } from './pages/NewDirectoryPage';
-import { expectText, launchBrowser, newPage, screenshot } from './support/browser';
+import { asAnotherAdmin, expectText, launchBrowser, newPage, screenshot } from './support/browser';
 import {
   ADMIN,
   ROOT,
@@ -89,8 +89,11 @@ describe('a CSV directory in the admin panel', () => {
     expect(await page.locator('input[name=password]').inputValue()).toBe('');
   });
 
-  it('sets the default password of new users as a write-only secret', async () => {
+  it('sets a shared default password of new users as a write-only secret, marked unsafe', async () => {
     await directory.show('Data mapping');
+    expect(await page.locator('input[name=defaultPassword]').count()).toBe(0);
+    await directory.choose('Passwords of new users', 'One shared default password (unsafe)');
+    await page.getByTestId('shared-password-unsafe').waitFor();
     await expectText(directory.secretState('defaultPassword'), 'not set');
     await directory.fill('defaultPassword', 'Welcome-2026');
     expect(await directory.save()).toBe(200);
@@ -267,23 +270,22 @@ describe('a CSV directory in the admin panel', () => {
       'plugin::user-directory-sync.run',
       'plugin::user-directory-sync.audit.read',
     ]);
-    const limited = await newPage(browser);
-    try {
-      await new LoginPage(limited, playground.base).logIn(operator);
-      const view = new DirectoryPage(limited, playground.base);
-      await view.open(directoryId);
-      expect(await view.tab('Connection').isDisabled()).toBe(true);
-      expect(await view.tab('Directory settings').getAttribute('aria-selected')).toBe('true');
-      expect(await limited.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(
-        true
-      );
-      await view.open(directoryId, 'connection');
-      await limited.getByText(/don't have the permissions/i).waitFor();
-      expect(await limited.locator('input[name=url]').count()).toBe(0);
-      await screenshot(limited, 'directory-no-settings-permission');
-    } finally {
-      await limited.context().close();
-    }
+    await asAnotherAdmin(
+      browser,
+      (limited) => new LoginPage(limited, playground.base).logIn(operator),
+      async (limited) => {
+        const view = new DirectoryPage(limited, playground.base);
+        await view.open(directoryId);
+        expect(await view.tab('Connection').isDisabled()).toBe(true);
+        expect(await view.tab('Directory settings').getAttribute('aria-selected')).toBe('true');
+        const saves = limited.getByRole('button', { name: 'Save', exact: true });
+        for (const save of await saves.all()) expect(await save.isDisabled()).toBe(true);
+        await view.open(directoryId, 'connection');
+        await limited.getByText(/don't have the permissions/i).waitFor();
+        expect(await limited.locator('input[name=url]').count()).toBe(0);
+        await screenshot(limited, 'directory-no-settings-permission');
+      }
+    );
   });
 
   it('lists the directory with its last run, and deletes it leaving its users in place', async () => {

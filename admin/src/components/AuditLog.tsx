@@ -1,18 +1,5 @@
 import { useState } from 'react';
-import {
-  Badge,
-  Button,
-  Flex,
-  Grid,
-  Loader,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Badge, Button, Flex, Loader, Typography } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { Audit, Directories } from '../../../shared/contracts';
@@ -21,7 +8,8 @@ import { useApiError } from '../hooks/useApiError';
 import { useAudit } from '../hooks/useAudit';
 import { useT } from '../hooks/useT';
 import { detailsLine } from '../utils/format';
-import { SelectField, TextField } from './Fields';
+import { type Column, DataTable } from './DataTable';
+import { Cell, FormGrid, SelectField, TextField } from './Fields';
 import { Pager } from './Pager';
 
 const DATE = { dateStyle: 'medium', timeStyle: 'medium' } as const;
@@ -78,11 +66,41 @@ export const AuditLog = ({ directoryId, directories }: Props) => {
   };
 
   const entries = audit.data?.data ?? [];
+  const columns: Column<Audit.Entry>[] = [
+    { key: 'at', header: t('audit.at'), wrap: true, cell: (entry) => formatDate(entry.at, DATE) },
+    { key: 'action', header: t('audit.action'), cell: (entry) => <Badge>{entry.action}</Badge> },
+    {
+      key: 'subject',
+      header: t('audit.subject'),
+      wrap: true,
+      cell: (entry) => <Typography fontWeight="semiBold">{entry.subject ?? '—'}</Typography>,
+    },
+    {
+      key: 'directory',
+      header: t('audit.directory'),
+      hidden: directoryId !== undefined,
+      wrap: true,
+      cell: (entry) =>
+        entry.directory === null ? '—' : (names.get(entry.directory) ?? `#${entry.directory}`),
+    },
+    { key: 'actor', header: t('audit.actor'), wrap: true, cell: (entry) => entry.actor },
+    {
+      key: 'details',
+      header: t('audit.details'),
+      wrap: true,
+      cell: (entry) => (
+        <Typography variant="pi" textColor="neutral700">
+          {detailsLine(entry.details)}
+          {entry.run ? ` (${t('audit.run', { id: entry.run })})` : ''}
+        </Typography>
+      ),
+    },
+  ];
   return (
     <Flex direction="column" alignItems="stretch" gap={4} data-testid="audit-log">
-      <Grid.Root gap={4}>
+      <FormGrid>
         {directoryId ? null : (
-          <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+          <Cell col={3} s={6}>
             <SelectField
               name="audit-directory"
               label={t('audit.directory')}
@@ -93,9 +111,9 @@ export const AuditLog = ({ directoryId, directories }: Props) => {
                 ...directories.map((entry) => ({ value: String(entry.id), label: entry.name })),
               ]}
             />
-          </Grid.Item>
+          </Cell>
         )}
-        <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+        <Cell col={3} s={6}>
           <SelectField
             name="audit-action"
             label={t('audit.action')}
@@ -106,8 +124,8 @@ export const AuditLog = ({ directoryId, directories }: Props) => {
               ...AUDIT_ACTIONS.map((name) => ({ value: name, label: name })),
             ]}
           />
-        </Grid.Item>
-        <Grid.Item col={directoryId ? 4 : 2} s={6} direction="column" alignItems="stretch">
+        </Cell>
+        <Cell col={directoryId ? 4 : 2} s={6}>
           <TextField
             name="audit-subject"
             label={t('audit.subject')}
@@ -115,26 +133,24 @@ export const AuditLog = ({ directoryId, directories }: Props) => {
             value={subject}
             onChange={filter(setSubject)}
           />
-        </Grid.Item>
-        <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
-          <TextField
-            name="audit-from"
-            type="date"
-            label={t('audit.from')}
-            value={from}
-            onChange={filter(setFrom)}
-          />
-        </Grid.Item>
-        <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
-          <TextField
-            name="audit-to"
-            type="date"
-            label={t('audit.to')}
-            value={to}
-            onChange={filter(setTo)}
-          />
-        </Grid.Item>
-      </Grid.Root>
+        </Cell>
+        {(
+          [
+            ['from', from, setFrom],
+            ['to', to, setTo],
+          ] as const
+        ).map(([bound, value, set]) => (
+          <Cell key={bound} col={2} s={6}>
+            <TextField
+              name={`audit-${bound}`}
+              type="date"
+              label={t(`audit.${bound}`)}
+              value={value}
+              onChange={filter(set)}
+            />
+          </Cell>
+        ))}
+      </FormGrid>
       <Flex justifyContent="space-between">
         <Typography textColor="neutral600" data-testid="audit-total">
           {audit.data ? t('audit.total', { total: audit.data.meta.pagination.total }) : ''}
@@ -153,67 +169,12 @@ export const AuditLog = ({ directoryId, directories }: Props) => {
       {audit.data && entries.length === 0 ? (
         <Typography textColor="neutral600">{t('audit.empty')}</Typography>
       ) : null}
-      {entries.length > 0 ? (
-        <Table colCount={6} rowCount={entries.length + 1}>
-          <Thead>
-            <Tr>
-              <Th>
-                <Typography variant="sigma">{t('audit.at')}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{t('audit.action')}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{t('audit.subject')}</Typography>
-              </Th>
-              {directoryId ? null : (
-                <Th>
-                  <Typography variant="sigma">{t('audit.directory')}</Typography>
-                </Th>
-              )}
-              <Th>
-                <Typography variant="sigma">{t('audit.actor')}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{t('audit.details')}</Typography>
-              </Th>
-            </Tr>
-          </Thead>
-          <Tbody>
-            {entries.map((entry) => (
-              <Tr key={entry.id} data-testid="audit-row" data-subject={entry.subject ?? ''}>
-                <Td>
-                  <Typography>{formatDate(entry.at, DATE)}</Typography>
-                </Td>
-                <Td>
-                  <Badge>{entry.action}</Badge>
-                </Td>
-                <Td>
-                  <Typography fontWeight="semiBold">{entry.subject ?? '—'}</Typography>
-                </Td>
-                {directoryId ? null : (
-                  <Td>
-                    <Typography>
-                      {entry.directory === null
-                        ? '—'
-                        : (names.get(entry.directory) ?? `#${entry.directory}`)}
-                    </Typography>
-                  </Td>
-                )}
-                <Td>
-                  <Typography>{entry.actor}</Typography>
-                </Td>
-                <Td style={{ whiteSpace: 'normal' }}>
-                  <Typography variant="pi" textColor="neutral700">
-                    {detailsLine(entry.details)}
-                    {entry.run ? ` (${t('audit.run', { id: entry.run })})` : ''}
-                  </Typography>
-                </Td>
-              </Tr>
-            ))}
-          </Tbody>
-        </Table>
-      ) : null}
+      <DataTable
+        columns={columns}
+        rows={entries}
+        rowTestId="audit-row"
+        rowData={(entry) => ({ subject: entry.subject ?? '' })}
+      />
       <Pager pagination={audit.data?.meta.pagination} onPage={setPage} testId="audit-pager" />
     </Flex>
   );

@@ -11,6 +11,8 @@ type Props<Row> = {
   /** The two cells of a row: left -> right. */
   render: (row: Row, index: number, set: (row: Row) => void) => [ReactNode, ReactNode];
   addLabel: string;
+  /** Other kinds of row, each with its own add button (a pattern rule beside a group rule). */
+  more?: { label: string; row: Row }[];
   removeLabel: (index: number) => string;
   disabled?: boolean;
   testId: string;
@@ -23,6 +25,7 @@ export const PairRows = <Row,>({
   empty,
   render,
   addLabel,
+  more = [],
   removeLabel,
   disabled,
   testId,
@@ -63,15 +66,18 @@ export const PairRows = <Row,>({
           </Flex>
         );
       })}
-      <Flex>
-        <Button
-          variant="secondary"
-          startIcon={<Plus />}
-          disabled={disabled}
-          onClick={() => onChange([...rows, empty])}
-        >
-          {addLabel}
-        </Button>
+      <Flex gap={2} wrap="wrap">
+        {[{ label: addLabel, row: empty }, ...more].map((kind) => (
+          <Button
+            key={kind.label}
+            variant="secondary"
+            startIcon={<Plus />}
+            disabled={disabled}
+            onClick={() => onChange([...rows, kind.row])}
+          >
+            {kind.label}
+          </Button>
+        ))}
       </Flex>
     </Flex>
   );

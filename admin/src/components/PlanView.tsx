@@ -1,24 +1,12 @@
 import { useState } from 'react';
-import {
-  Badge,
-  Button,
-  Flex,
-  IconButton,
-  Loader,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Badge, Button, Flex, IconButton, Loader, Typography } from '@strapi/design-system';
 import { Cross, Play } from '@strapi/icons';
 import type { Runs } from '../../../shared/contracts';
 import { useApiError } from '../hooks/useApiError';
 import { usePlan } from '../hooks/usePlan';
 import { type MessageKey, useT } from '../hooks/useT';
 import { changeLines, detailsLine, fieldLines } from '../utils/format';
+import { type Column, DataTable, Lines } from './DataTable';
 import { Pager } from './Pager';
 import { Panel } from './Panel';
 
@@ -78,6 +66,24 @@ export const PlanView = ({ run, onApply, applyLabel, applying, onClose }: Props)
     const section = sectionOf(entry.action);
     bySection.set(section, [...(bySection.get(section) ?? []), entry]);
   }
+
+  const columns: Column<Runs.PlanEntry>[] = [
+    {
+      key: 'subject',
+      header: t('plan.subject'),
+      cell: (entry) => (
+        <Typography fontWeight="semiBold" data-testid="plan-subject">
+          {entry.subject}
+        </Typography>
+      ),
+    },
+    {
+      key: 'details',
+      header: t('plan.details'),
+      wrap: true,
+      cell: (entry) => <Lines lines={linesOf(entry)} />,
+    },
+  ];
 
   return (
     <Panel
@@ -145,38 +151,13 @@ export const PlanView = ({ run, onApply, applyLabel, applying, onClose }: Props)
             <Typography variant="sigma" textColor="neutral600" tag="h3">
               {t(`plan.section.${section}` as MessageKey, { count: rows.length })}
             </Typography>
-            <Table colCount={2} rowCount={rows.length + 1}>
-              <Thead>
-                <Tr>
-                  <Th>
-                    <Typography variant="sigma">{t('plan.subject')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('plan.details')}</Typography>
-                  </Th>
-                </Tr>
-              </Thead>
-              <Tbody>
-                {rows.map((entry, index) => (
-                  <Tr key={`${entry.action}-${entry.externalId ?? entry.subject}-${index}`}>
-                    <Td>
-                      <Typography fontWeight="semiBold" data-testid="plan-subject">
-                        {entry.subject}
-                      </Typography>
-                    </Td>
-                    <Td>
-                      <Flex direction="column" alignItems="flex-start">
-                        {linesOf(entry).map((line, i) => (
-                          <Typography key={i} variant="pi" textColor="neutral700">
-                            {line}
-                          </Typography>
-                        ))}
-                      </Flex>
-                    </Td>
-                  </Tr>
-                ))}
-              </Tbody>
-            </Table>
+            <DataTable
+              columns={columns}
+              rows={rows}
+              rowKey={(entry, index) =>
+                `${entry.action}-${entry.externalId ?? entry.subject}-${index}`
+              }
+            />
           </Flex>
         );
       })}

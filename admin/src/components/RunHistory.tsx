@@ -1,8 +1,9 @@
-import { Button, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Button } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import type { Runs } from '../../../shared/contracts';
 import { type MessageKey, useT } from '../hooks/useT';
 import { countsSummary, durationSeconds } from '../utils/runs';
+import { type Column, DataTable } from './DataTable';
 import { RunStatusBadge } from './RunStatusBadge';
 
 const DATE = { dateStyle: 'medium', timeStyle: 'short' } as const;
@@ -17,66 +18,58 @@ export const RunHistory = ({
 }) => {
   const t = useT();
   const { formatDate } = useIntl();
-  const headers: MessageKey[] = [
-    'runs.id',
-    'runs.started',
-    'runs.trigger',
-    'runs.status',
-    'runs.counts',
-    'runs.duration',
-    'list.actions',
+  const columns: Column<Runs.Run>[] = [
+    { key: 'id', header: t('runs.id'), cell: (run) => `#${run.id}` },
+    {
+      key: 'started',
+      header: t('runs.started'),
+      wrap: true,
+      cell: (run) => (run.startedAt ? formatDate(run.startedAt, DATE) : '—'),
+    },
+    {
+      key: 'trigger',
+      header: t('runs.trigger'),
+      cell: (run) =>
+        `${t(`run.trigger.${run.trigger}` as MessageKey)}${run.dryRun ? ` · ${t('runs.dryRunFlag')}` : ''}`,
+    },
+    {
+      key: 'status',
+      header: t('runs.status'),
+      cell: (run) => <RunStatusBadge status={run.status} />,
+    },
+    {
+      key: 'counts',
+      header: t('runs.counts'),
+      wrap: true,
+      cell: (run) => <span data-testid="run-counts">{countsSummary(run.counts, t)}</span>,
+    },
+    {
+      key: 'duration',
+      header: t('runs.duration'),
+      cell: (run) => {
+        const seconds = durationSeconds(run);
+        return seconds === null ? '—' : t('runs.seconds', { seconds });
+      },
+    },
+    {
+      key: 'actions',
+      header: t('list.actions'),
+      cell: (run) => (
+        <Button variant="tertiary" size="S" onClick={() => onShowPlan(run)}>
+          {run.dryRun || run.status === 'held-safety-threshold'
+            ? t('runs.showPlan')
+            : t('runs.showChanges')}
+        </Button>
+      ),
+    },
   ];
   return (
-    <Table colCount={headers.length} rowCount={runs.length + 1} data-testid="run-history">
-      <Thead>
-        <Tr>
-          {headers.map((header) => (
-            <Th key={header}>
-              <Typography variant="sigma">{t(header)}</Typography>
-            </Th>
-          ))}
-        </Tr>
-      </Thead>
-      <Tbody>
-        {runs.map((run) => {
-          const seconds = durationSeconds(run);
-          const { counts } = run;
-          return (
-            <Tr key={run.id} data-testid="run-row" data-status={run.status}>
-              <Td>
-                <Typography>#{run.id}</Typography>
-              </Td>
-              <Td>
-                <Typography>{run.startedAt ? formatDate(run.startedAt, DATE) : '—'}</Typography>
-              </Td>
-              <Td>
-                <Typography>
-                  {t(`run.trigger.${run.trigger}` as MessageKey)}
-                  {run.dryRun ? ` · ${t('runs.dryRunFlag')}` : ''}
-                </Typography>
-              </Td>
-              <Td>
-                <RunStatusBadge status={run.status} />
-              </Td>
-              <Td>
-                <Typography variant="pi" data-testid="run-counts">
-                  {countsSummary(counts, t)}
-                </Typography>
-              </Td>
-              <Td>
-                <Typography>{seconds === null ? '—' : t('runs.seconds', { seconds })}</Typography>
-              </Td>
-              <Td>
-                <Button variant="tertiary" size="S" onClick={() => onShowPlan(run)}>
-                  {run.dryRun || run.status === 'held-safety-threshold'
-                    ? t('runs.showPlan')
-                    : t('runs.showChanges')}
-                </Button>
-              </Td>
-            </Tr>
-          );
-        })}
-      </Tbody>
-    </Table>
+    <DataTable
+      data-testid="run-history"
+      columns={columns}
+      rows={runs}
+      rowTestId="run-row"
+      rowData={(run) => ({ status: run.status })}
+    />
   );
 };

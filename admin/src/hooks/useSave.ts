@@ -2,11 +2,13 @@ import { useCallback, useState } from 'react';
 import { useNotification } from '@strapi/strapi/admin';
 import type { Directories } from '../../../shared/contracts';
 import { type FieldErrors, useApiError } from './useApiError';
-import { useT } from './useT';
+import { type MessageKey, useT } from './useT';
 
 /** Saving one tab of a directory: the saving flag, the server's field errors, a notice. */
 export const useSave = (
-  update: (body: Directories.UpdateBody) => Promise<Directories.Directory>
+  update: (body: Directories.UpdateBody) => Promise<Directories.Directory>,
+  /** Without the settings permission every field is disabled. */
+  editable = true
 ) => {
   const t = useT();
   const { notify } = useApiError();
@@ -45,5 +47,35 @@ export const useSave = (
     []
   );
 
-  return { saving, errors, setErrors, clear, save };
+  /** An onChange that forgets the server's message for `path` and sets the new value. */
+  const edit = useCallback(
+    <T>(path: string, set: (value: T) => void) =>
+      (value: T) => {
+        clear(path);
+        set(value);
+      },
+    [clear]
+  );
+
+  const field = useFields(errors, editable);
+
+  return { saving, errors, setErrors, clear, edit, field, save };
+};
+
+/**
+ * What every field of a form shares: its name (the API path of its value), label and hint, the
+ * server's message for it, disabled without the permission.
+ */
+export const useFields = (errors: FieldErrors, editable = true) => {
+  const t = useT();
+  return useCallback(
+    (path: string, label: MessageKey, hint?: MessageKey) => ({
+      name: path,
+      label: t(label),
+      hint: hint ? t(hint) : undefined,
+      error: errors[path],
+      disabled: !editable,
+    }),
+    [editable, errors, t]
+  );
 };

@@ -9,18 +9,13 @@ import {
   Link,
   LinkButton,
   Switch,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
   Typography,
 } from '@strapi/design-system';
 import { Pencil, Plus, Trash } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { Link as RouterLink } from 'react-router-dom';
+import { type Column, DataTable } from '../components/DataTable';
 import { RunStatusBadge } from '../components/RunStatusBadge';
 import { useApiError } from '../hooks/useApiError';
 import { type DirectoryWithLastRun, useDirectories } from '../hooks/useDirectories';
@@ -82,6 +77,91 @@ export const ConfigurationPage = () => {
   };
 
   const rows = directories.data ?? [];
+  const columns: Column<DirectoryWithLastRun>[] = [
+    {
+      key: 'name',
+      header: t('configuration.name'),
+      wrap: true,
+      cell: (directory) => (
+        <Link tag={RouterLink} to={`directories/${directory.id}`}>
+          {directory.name}
+        </Link>
+      ),
+    },
+    { key: 'type', header: t('configuration.type'), wrap: true, cell: (d) => typeLabel(d.type) },
+    {
+      key: 'status',
+      header: t('configuration.status'),
+      cell: (directory) => (
+        <Flex gap={2}>
+          <Switch
+            aria-label={t('list.enable', { name: directory.name })}
+            checked={directory.enabled}
+            disabled={!canUpdate || switching === directory.id}
+            onCheckedChange={(checked) => void toggle(directory, checked)}
+          />
+          <Typography>
+            {directory.enabled ? t('configuration.enabled') : t('configuration.disabled')}
+          </Typography>
+        </Flex>
+      ),
+    },
+    {
+      key: 'lastRun',
+      header: t('configuration.lastRun'),
+      wrap: true,
+      cell: (directory) => (directory.lastRunAt ? formatDate(directory.lastRunAt, DATE) : '—'),
+    },
+    {
+      key: 'outcome',
+      header: t('list.outcome'),
+      cell: (directory) =>
+        directory.lastRun ? (
+          <Flex gap={2} wrap="wrap">
+            <RunStatusBadge status={directory.lastRun.status} />
+            {directory.lastRun.dryRun ? (
+              <Typography variant="pi" textColor="neutral600">
+                {t('runs.dryRunFlag')}
+              </Typography>
+            ) : null}
+          </Flex>
+        ) : (
+          <Typography textColor="neutral600">{t('list.never')}</Typography>
+        ),
+    },
+    {
+      key: 'nextRun',
+      header: t('configuration.nextRun'),
+      wrap: true,
+      cell: (directory) =>
+        directory.enabled && directory.nextRunAt ? formatDate(directory.nextRunAt, DATE) : '—',
+    },
+    {
+      key: 'actions',
+      header: t('list.actions'),
+      cell: (directory) => (
+        <Flex gap={1}>
+          <IconButton
+            tag={RouterLink}
+            to={`directories/${directory.id}`}
+            label={t('list.open', { name: directory.name })}
+            variant="ghost"
+          >
+            <Pencil />
+          </IconButton>
+          {canUpdate ? (
+            <IconButton
+              label={t('list.delete', { name: directory.name })}
+              variant="ghost"
+              onClick={() => setDeleting(directory)}
+            >
+              <Trash />
+            </IconButton>
+          ) : null}
+        </Flex>
+      ),
+    },
+  ];
 
   return (
     <Page.Main>
@@ -127,111 +207,12 @@ export const ConfigurationPage = () => {
             }
           />
         ) : null}
-        {rows.length > 0 ? (
-          <Table colCount={7} rowCount={rows.length + 1}>
-            <Thead>
-              <Tr>
-                <Th>
-                  <Typography variant="sigma">{t('configuration.name')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('configuration.type')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('configuration.status')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('configuration.lastRun')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('list.outcome')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('configuration.nextRun')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('list.actions')}</Typography>
-                </Th>
-              </Tr>
-            </Thead>
-            <Tbody>
-              {rows.map((directory) => (
-                <Tr key={directory.id} data-testid="directory-row" data-name={directory.name}>
-                  <Td>
-                    <Link tag={RouterLink} to={`directories/${directory.id}`}>
-                      {directory.name}
-                    </Link>
-                  </Td>
-                  <Td>
-                    <Typography>{typeLabel(directory.type)}</Typography>
-                  </Td>
-                  <Td>
-                    <Flex gap={2}>
-                      <Switch
-                        aria-label={t('list.enable', { name: directory.name })}
-                        checked={directory.enabled}
-                        disabled={!canUpdate || switching === directory.id}
-                        onCheckedChange={(checked) => void toggle(directory, checked)}
-                      />
-                      <Typography>
-                        {directory.enabled
-                          ? t('configuration.enabled')
-                          : t('configuration.disabled')}
-                      </Typography>
-                    </Flex>
-                  </Td>
-                  <Td>
-                    <Typography>
-                      {directory.lastRunAt ? formatDate(directory.lastRunAt, DATE) : '—'}
-                    </Typography>
-                  </Td>
-                  <Td>
-                    {directory.lastRun ? (
-                      <Flex gap={2}>
-                        <RunStatusBadge status={directory.lastRun.status} />
-                        {directory.lastRun.dryRun ? (
-                          <Typography variant="pi" textColor="neutral600">
-                            {t('runs.dryRunFlag')}
-                          </Typography>
-                        ) : null}
-                      </Flex>
-                    ) : (
-                      <Typography textColor="neutral600">{t('list.never')}</Typography>
-                    )}
-                  </Td>
-                  <Td>
-                    <Typography>
-                      {directory.enabled && directory.nextRunAt
-                        ? formatDate(directory.nextRunAt, DATE)
-                        : '—'}
-                    </Typography>
-                  </Td>
-                  <Td>
-                    <Flex gap={1}>
-                      <IconButton
-                        tag={RouterLink}
-                        to={`directories/${directory.id}`}
-                        label={t('list.open', { name: directory.name })}
-                        variant="ghost"
-                      >
-                        <Pencil />
-                      </IconButton>
-                      {canUpdate ? (
-                        <IconButton
-                          label={t('list.delete', { name: directory.name })}
-                          variant="ghost"
-                          onClick={() => setDeleting(directory)}
-                        >
-                          <Trash />
-                        </IconButton>
-                      ) : null}
-                    </Flex>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
-        ) : null}
+        <DataTable
+          columns={columns}
+          rows={rows}
+          rowTestId="directory-row"
+          rowData={(directory) => ({ name: directory.name })}
+        />
         <Box paddingTop={4}>
           <Typography variant="pi" textColor="neutral600">
             {t('list.scheduleNote')}

@@ -11,6 +11,7 @@ import { type MessageKey, useT } from '../hooks/useT';
 import { TYPE_LABELS } from '../utils/types';
 import { ScimActivity } from '../components/scim/ScimActivity';
 import { ScimConnection } from '../components/scim/ScimConnection';
+import { AdoptionTab } from './tabs/AdoptionTab';
 import { AuditTab } from './tabs/AuditTab';
 import { ConnectionTab } from './tabs/ConnectionTab';
 import { GroupsTab } from './tabs/GroupsTab';
@@ -19,7 +20,16 @@ import { RunsTab } from './tabs/RunsTab';
 import { SafetyTab } from './tabs/SafetyTab';
 import { SettingsTab } from './tabs/SettingsTab';
 
-const TABS = ['connection', 'settings', 'mapping', 'groups', 'safety', 'runs', 'audit'] as const;
+const TABS = [
+  'connection',
+  'settings',
+  'mapping',
+  'groups',
+  'safety',
+  'runs',
+  'adoption',
+  'audit',
+] as const;
 type Tab = (typeof TABS)[number];
 
 /** One directory, in tabs: Connection, Directory settings, Data mapping, ... Audit log. */
@@ -55,6 +65,7 @@ export const DirectoryPage = () => {
     groups: true,
     safety: true,
     runs: true,
+    adoption: true,
     audit: permissions.canAudit,
   };
   const requested = params.get('tab') as Tab | null;
@@ -118,7 +129,11 @@ export const DirectoryPage = () => {
                 ) : name === 'mapping' ? (
                   <MappingTab
                     {...common}
-                    userFields={meta.data?.userFields['users-permissions'] ?? []}
+                    userFields={
+                      (current.target === 'admin'
+                        ? meta.data?.userFields.admin
+                        : meta.data?.userFields['users-permissions']) ?? []
+                    }
                   />
                 ) : name === 'groups' ? (
                   <GroupsTab {...common} />
@@ -132,6 +147,8 @@ export const DirectoryPage = () => {
                     canRun={permissions.canRun}
                     onFinished={directory.reload}
                   />
+                ) : name === 'adoption' ? (
+                  <AdoptionTab directory={current} canRun={permissions.canRun} />
                 ) : (
                   <AuditTab directory={current} />
                 )}

@@ -1,14 +1,16 @@
 import { useState } from 'react';
-import { Box, Button, Flex, Grid, Link, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Link, Typography } from '@strapi/design-system';
 import { ArrowLeft, Check } from '@strapi/icons';
 import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
 import type { Directories } from '../../../shared/contracts';
 import { ConnectionFields, type SecretDraft } from '../components/ConnectionFields';
-import { SelectField, TextField } from '../components/Fields';
+import { Cell, FormGrid, SelectField, TextField } from '../components/Fields';
+import { TargetField } from '../components/TargetField';
 import { type FieldErrors, useApiError } from '../hooks/useApiError';
 import { useCreateDirectory } from '../hooks/useDirectories';
 import { useMeta } from '../hooks/useMeta';
+import { useFields } from '../hooks/useSave';
 import { useT } from '../hooks/useT';
 import { PLUGIN_ID } from '../pluginId';
 import { typedSecrets } from '../utils/secrets';
@@ -30,10 +32,12 @@ export const NewDirectoryPage = () => {
   const { toggleNotification } = useNotification();
   const [name, setName] = useState('');
   const [type, setType] = useState<string | null>(null);
+  const [target, setTarget] = useState<Directories.Target>('users-permissions');
   const [connection, setConnection] = useState<Directories.Connection>({});
   const [secrets, setSecrets] = useState<SecretDraft>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
+  const field = useFields(errors);
 
   if (meta.loading) return <Page.Loading />;
   if (!meta.data) return <Page.Error content={messageOf(meta.error)} />;
@@ -41,6 +45,12 @@ export const NewDirectoryPage = () => {
   const chosen = type ?? types[0]?.type ?? '';
   const definition = types.find((entry) => entry.type === chosen);
   const current = type === null ? { ...(START[chosen] ?? {}), ...connection } : connection;
+
+  /** Forgets the server's messages of fields being edited. */
+  const forget = (...paths: string[]) =>
+    setErrors((current) =>
+      Object.fromEntries(Object.entries(current).filter(([path]) => !paths.includes(path)))
+    );
 
   const choose = (next: string) => {
     setType(next);
@@ -55,6 +65,7 @@ export const NewDirectoryPage = () => {
       const created = await create({
         name,
         type: chosen,
+        target,
         enabled: false,
         connection: current,
         secrets: typedSecrets(secrets),
@@ -88,23 +99,19 @@ export const NewDirectoryPage = () => {
       <Layouts.Content>
         <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
           <Flex direction="column" alignItems="stretch" gap={6}>
-            <Grid.Root gap={4}>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+            <FormGrid>
+              <Cell>
                 <TextField
-                  name="name"
-                  label={t('settings.name')}
+                  {...field('name', 'settings.name')}
                   required
-                  error={errors.name}
                   value={name}
                   onChange={setName}
                 />
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              </Cell>
+              <Cell>
                 <SelectField
-                  name="type"
-                  label={t('configuration.type')}
+                  {...field('type', 'configuration.type')}
                   required
-                  error={errors.type}
                   value={chosen}
                   onChange={choose}
                   options={types.map((entry) => ({
@@ -112,8 +119,16 @@ export const NewDirectoryPage = () => {
                     label: TYPE_LABELS[entry.type] ? t(TYPE_LABELS[entry.type]) : entry.type,
                   }))}
                 />
-              </Grid.Item>
-            </Grid.Root>
+              </Cell>
+              <Cell>
+                <TargetField
+                  value={target}
+                  onChange={setTarget}
+                  fixed={false}
+                  error={errors.target}
+                />
+              </Cell>
+            </FormGrid>
             <Typography variant="delta" tag="h2">
               {t('tabs.connection')}
             </Typography>
@@ -121,10 +136,16 @@ export const NewDirectoryPage = () => {
               <ConnectionFields
                 definition={definition}
                 connection={current}
-                onChange={(patch) => setConnection({ ...current, ...patch })}
+                onChange={(patch) => {
+                  forget(...Object.keys(patch).map((key) => `connection.${key}`));
+                  setConnection({ ...current, ...patch });
+                }}
                 storedSecrets={{}}
                 secrets={secrets}
-                onSecret={(secret, value) => setSecrets({ ...secrets, [secret]: value })}
+                onSecret={(secret, value) => {
+                  forget(`secrets.${secret}`);
+                  setSecrets({ ...secrets, [secret]: value });
+                }}
                 errors={errors}
               />
             ) : (

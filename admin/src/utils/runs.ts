@@ -5,7 +5,7 @@ import type { MessageKey } from '../hooks/useT';
 export const isActive = (run: Pick<Runs.Run, 'status'>) =>
   run.status === 'queued' || run.status === 'running';
 
-type Variant = 'success' | 'danger' | 'warning' | 'neutral' | 'primary' | 'secondary';
+type Variant = 'success' | 'danger' | 'warning' | 'neutral' | 'primary';
 
 /** The badge colour of a run status. */
 export const statusVariant = (status: Runs.Status): Variant => {

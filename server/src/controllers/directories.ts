@@ -183,6 +183,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           }),
           userFields: {
             'users-permissions': runner.targetFor('users-permissions', 'local').mappableFields(),
+            admin: runner.targetFor('admin', 'local').mappableFields(),
           },
         },
       };

@@ -9,6 +9,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ADMIN_ROLE_UID, ADMIN_USER_UID, UID } from '../constants';
+import { SyncError } from '../providers/errors';
 import { mapUser } from '../sync/map';
 import { chunks } from '../db/sql';
 import { getService } from '../utils/get-service';
@@ -16,6 +17,12 @@ import { getService } from '../utils/get-service';
 type Candidate = {
   localUser: { id: number; username: string; email: string | null };
   directoryUser: { externalId: string; username: string | null; email: string | null };
+  /** Which login value matched. */
+  match: 'username' | 'email';
+  /** What the next run would change on the local user, field by field. */
+  changes: Record<string, { from: unknown; to: unknown }>;
+  /** Why this local user cannot be adopted (it stays as it is), when it cannot. */
+  refused?: string;
 };
 
 /** A candidate with what the link keeps and the API never shows. */
@@ -47,16 +54,35 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
       directory.target,
       directory.loginProvider
     );
-    const owned = new Set(
+    /** Local users a directory already owns: user id -> directory id. */
+    const owned = new Map(
       (
-        (await strapi.db
-          .query(UID.identity)
-          .findMany({ where: { kind: 'user', targetUid: target.uid }, select: ['targetId'] })) as {
-          targetId: number;
-        }[]
-      ).map((row) => row.targetId)
+        (await strapi.db.query(UID.identity).findMany({
+          where: { kind: 'user', targetUid: target.uid },
+          select: ['targetId', 'directoryId'],
+        })) as { targetId: number; directoryId: number }[]
+      ).map((row) => [row.targetId, row.directoryId])
     );
-    for (const id of await superAdmins(target.uid)) owned.add(id);
+    const directoryNames = new Map(
+      (
+        (await strapi.db.query(UID.directory).findMany({ select: ['id', 'name'] })) as {
+          id: number;
+          name: string;
+        }[]
+      ).map((row) => [row.id, row.name])
+    );
+    const supers = await superAdmins(target.uid);
+    /** Why a matching local user cannot be adopted, if it cannot. */
+    const refusal = (id: number) => {
+      if (supers.has(id)) return 'a Super Admin: a directory never adopts a Super Admin';
+      const owner = owned.get(id);
+      return owner === undefined
+        ? undefined
+        : `already synced by the directory "${directoryNames.get(owner) ?? owner}"`;
+    };
+    // Passwords are never compared nor shown (the stored one is a digest); only fields the target has.
+    const comparable = new Set(target.mappableFields().filter((name) => name !== 'password'));
+    const seen = new Set<number>();
     const linked = new Set(
       (
         (await strapi.db
@@ -81,38 +107,60 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
             chunk.map((user) => user.fields.username).filter((name): name is string => !!name),
             chunk.map((user) => user.fields.email).filter((email): email is string => !!email)
           );
+          const fieldNames = [...new Set(chunk.flatMap((user) => Object.keys(user.fields)))].filter(
+            (name) => comparable.has(name)
+          );
+          const current = await target.loadUsers(
+            [...new Set([...matches.values()].map((match) => match.id))],
+            fieldNames
+          );
           for (const user of chunk) {
-            const local =
-              matches.get(`username:${user.fields.username?.toLowerCase()}`) ??
-              matches.get(`email:${user.fields.email}`);
-            if (local && !owned.has(local.id)) {
-              owned.add(local.id);
-              found.push({
-                localUser: local,
-                directoryUser: {
-                  externalId: user.externalId,
-                  username: user.fields.username,
-                  email: user.fields.email,
-                },
-                passwordDigest: user.passwordDigest,
-              });
-            }
+            const byName = matches.get(`username:${user.fields.username?.toLowerCase()}`);
+            const local = byName ?? matches.get(`email:${user.fields.email}`);
+            if (!local || seen.has(local.id)) continue;
+            seen.add(local.id);
+            const stored = current.get(local.id)?.fields ?? {};
+            const refused = refusal(local.id);
+            found.push({
+              localUser: local,
+              directoryUser: {
+                externalId: user.externalId,
+                username: user.fields.username,
+                email: user.fields.email,
+              },
+              match: byName ? 'username' : 'email',
+              changes: Object.fromEntries(
+                Object.entries(user.fields)
+                  .filter(([name, to]) => name in stored && (stored[name] ?? null) !== (to ?? null))
+                  .map(([name, to]) => [name, { from: stored[name] ?? null, to }])
+              ),
+              ...(refused ? { refused } : {}),
+              passwordDigest: user.passwordDigest,
+            });
           }
         }
       }
+    } catch (error) {
+      // The directory could not be read (bad settings, unreachable): say why, as a run would.
+      if (error instanceof SyncError) {
+        throw new errors.ApplicationError(`The directory could not be read: ${error.message}`, {
+          code: error.code,
+        });
+      }
+      throw error;
     } finally {
       await provider.close?.();
     }
     return found;
   };
 
-  const publicView = ({ localUser, directoryUser }: Match): Candidate => ({
-    localUser,
-    directoryUser,
-  });
+  const publicView = ({ passwordDigest: _digest, ...candidate }: Match): Candidate => candidate;
 
   return {
-    /** The local users the directory may adopt (never a Super Admin, never one already linked). */
+    /**
+     * The local users matching the directory's people, with what the next run would change; those it
+     * may not adopt (a Super Admin, a user another directory owns) say why.
+     */
     async candidates(directoryId: number): Promise<Candidate[]> {
       return (await matches(directoryId)).map(publicView);
     },
@@ -142,7 +190,7 @@ export const createAdoptionService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       const chosen = (await matches(directoryId)).filter(
-        (c) => users === 'all' || users.includes(c.localUser.id)
+        (c) => !c.refused && (users === 'all' || users.includes(c.localUser.id))
       );
       if (dryRun) return chosen.map(publicView);
       // The links and their user.adopt entries commit together.

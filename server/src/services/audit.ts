@@ -8,8 +8,11 @@ import { UID } from '../constants';
 import { insertRows, tableInfo } from '../db/sql';
 
 export type AuditInput = {
+  /** One of AUDIT_ACTIONS (docs/API.md lists them). */
   action: string;
   directoryId: number | null;
+  /** The directory's key; looked up from directoryId when not given (webhooks and logs name it). */
+  directoryKey?: string | null;
   runId: number | null;
   subject: string | null;
   actor: string;
@@ -26,7 +29,7 @@ export type AuditFilters = {
 };
 
 /** Audit actions that are also Strapi events (webhooks). */
-export const EVENT_ACTIONS = [
+export const EVENT_ACTIONS: string[] = [
   'user.create',
   'user.update',
   'user.disable',
@@ -74,6 +77,21 @@ export const csvCell = (value: unknown) => {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
+/** The keys of the directories these entries name: directory id -> directoryKey. */
+const directoryKeys = async (strapi: Core.Strapi, entries: AuditInput[]) => {
+  const ids = [
+    ...new Set(entries.map((entry) => entry.directoryId).filter((id): id is number => id !== null)),
+  ];
+  if (!ids.length) return new Map<number, string>();
+  const found = (await strapi.db
+    .query(UID.directory)
+    .findMany({ where: { id: { $in: ids } }, select: ['id', 'directoryKey'] })) as {
+    id: number;
+    directoryKey: string;
+  }[];
+  return new Map(found.map((row) => [row.id, row.directoryKey]));
+};
+
 export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
    * Writes entries in bulk and emits the webhook events once they are committed. Called inside a
@@ -84,19 +102,28 @@ export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!entries.length) return;
     const at = new Date();
     const table = tableInfo(strapi, UID.auditEntry);
-    await strapi.db.transaction(async ({ trx, onCommit }) => {
-      await insertRows(
-        trx,
-        table,
-        entries.map((entry) => ({ ...entry, at, category: 'UserSync' }))
-      );
-      onCommit(() => {
-        for (const entry of entries) {
-          if (EVENT_ACTIONS.includes(entry.action)) {
-            void strapi.eventHub.emit(`user-directory-sync.${entry.action}`, { ...entry, at });
-          }
+    const keys = await directoryKeys(
+      strapi,
+      entries.filter((entry) => entry.directoryKey === undefined)
+    );
+    const rows = entries.map((entry) => ({
+      ...entry,
+      directoryKey:
+        entry.directoryKey ??
+        (entry.directoryId === null ? null : (keys.get(entry.directoryId) ?? null)),
+      at,
+      category: 'UserSync',
+    }));
+    const emit = () => {
+      for (const row of rows) {
+        if (EVENT_ACTIONS.includes(row.action)) {
+          void strapi.eventHub.emit(`user-directory-sync.${row.action}`, row);
         }
-      });
+      }
+    };
+    await strapi.db.transaction(async ({ trx, onCommit }) => {
+      await insertRows(trx, table, rows);
+      onCommit(emit);
     });
   },
 
@@ -155,6 +182,7 @@ const serialize = (row: Record<string, unknown>): Audit.Entry => ({
   category: 'UserSync' as const,
   action: row.action as Audit.Entry['action'],
   directory: (row.directoryId as number | null) ?? null,
+  directoryKey: (row.directoryKey as string | null) ?? null,
   run: (row.runId as number | null) ?? null,
   subject: (row.subject as string | null) ?? null,
   actor: row.actor as string,

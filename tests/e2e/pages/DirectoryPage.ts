@@ -8,6 +8,7 @@ export type Tab =
   | 'User groups'
   | 'Safety'
   | 'Runs'
+  | 'Local users'
   | 'Audit log';
 
 /** A directory's page and its tabs. */

@@ -26,8 +26,8 @@ export class Form {
     return (await response).status();
   }
 
-  /** Clicks a button by its text. */
+  /** Clicks a button by its text (the first one, when a tab has several panels with one each). */
   async press(name: string) {
-    await this.page.getByRole('button', { name, exact: true }).click();
+    await this.page.getByRole('button', { name, exact: true }).first().click();
   }
 }

@@ -18,7 +18,7 @@ export class LoginPage {
   }
 
   /** Closes Strapi's "new Media Library" announcement, if shown, for clean screenshots. */
-  private async dismissBanner() {
+  async dismissBanner() {
     const banner = this.page.locator('div', {
       has: this.page.getByText('Introducing the new Media Library'),
     });

@@ -1,4 +1,5 @@
 import { Form } from './Form';
+import { MediaLibraryDialog } from './MediaLibraryDialog';
 
 /** What the Add directory form needs for a CSV directory reading a remote file. */
 export type RemoteCsv = {
@@ -20,6 +21,17 @@ export class NewDirectoryPage extends Form {
     await this.fill('password', settings.password);
     await this.fill('managerField', settings.managerField);
     await this.fill('caCertificate', settings.caCertificate);
+  }
+
+  /**
+   * A CSV directory reading a Media Library file, uploaded through Strapi's own Media Library
+   * dialog and picked there.
+   */
+  async fillMediaCsv(name: string, file: string) {
+    await this.fill('name', name);
+    await this.choose('Type', 'CSV file');
+    await this.choose('File location', 'Media Library');
+    await new MediaLibraryDialog(this.page).uploadAndPick(file);
   }
 
   /** Saves; resolves to the new directory's id once its page is open. */

@@ -50,3 +50,21 @@ export const expectText = async (
   }
   expect(seen).toBe(text);
 };
+
+/**
+ * Runs `steps` in a page of its own, signed in as another admin (its own cookies), then closes it.
+ * `logIn` signs the page in (the LoginPage object).
+ */
+export const asAnotherAdmin = async (
+  browser: Browser,
+  logIn: (page: Page) => Promise<void>,
+  steps: (page: Page) => Promise<void>
+) => {
+  const page = await newPage(browser);
+  try {
+    await logIn(page);
+    await steps(page);
+  } finally {
+    await page.context().close();
+  }
+};

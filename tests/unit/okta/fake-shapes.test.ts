@@ -322,7 +322,7 @@ describe('the fake Okta org answers with the documented shapes', () => {
     let next: string | undefined = firstLinks.next;
     let pages = 1;
     while (next) {
-      const response = await fetch(next, { headers: auth });
+      const response: Response = await fetch(next, { headers: auth });
       expect(links(response).self).toBe(next);
       seen.push(...((await response.json()) as Json[]).map((user) => user.id));
       next = links(response).next;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Flex, Typography } from '@strapi/design-system';
-import { Check, Play } from '@strapi/icons';
+import { Play } from '@strapi/icons';
 import type { Directories } from '../../../../shared/contracts';
 import { ConnectionFields, type SecretDraft } from '../../components/ConnectionFields';
 import { Panel } from '../../components/Panel';
@@ -62,26 +62,21 @@ export const ConnectionTab = ({
         title={t('tabs.connection')}
         description={t('connection.description')}
         actions={
-          <>
-            <Button
-              variant="secondary"
-              startIcon={<Play />}
-              loading={testing}
-              disabled={!canUpdate || saving}
-              onClick={() => void runTest()}
-            >
-              {t('test.button')}
-            </Button>
-            <Button
-              startIcon={<Check />}
-              loading={saving && !testing}
-              disabled={!canUpdate || !dirty}
-              onClick={() => void saveConnection()}
-            >
-              {t('form.save')}
-            </Button>
-          </>
+          <Button
+            variant="secondary"
+            startIcon={<Play />}
+            loading={testing}
+            disabled={!canUpdate || saving}
+            onClick={() => void runTest()}
+          >
+            {t('test.button')}
+          </Button>
         }
+        save={{
+          onSave: () => void saveConnection(),
+          saving: saving && !testing,
+          disabled: !canUpdate || !dirty,
+        }}
       >
         {result ? <ConnectionResult result={result} /> : null}
         <ConnectionFields

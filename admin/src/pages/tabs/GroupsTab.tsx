@@ -1,34 +1,39 @@
 import { useMemo, useState } from 'react';
-import { Badge, Button, Field, Flex, Radio, Typography } from '@strapi/design-system';
-import { Check } from '@strapi/icons';
+import { Badge, Flex, Typography } from '@strapi/design-system';
 import type { Directories } from '../../../../shared/contracts';
 import { compileGroupPattern } from '../../../../shared/contracts/group-filter';
-import { SelectField, TextField } from '../../components/Fields';
+import { ChoiceField, type Option, RadioField, TextField } from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
 import { Panel } from '../../components/Panel';
 import { useApiError } from '../../hooks/useApiError';
 import { useGroups } from '../../hooks/useGroups';
-import { useRoles } from '../../hooks/useRoles';
+import { type Role, useIsSuperAdmin, useRoles } from '../../hooks/useRoles';
 import { useSave } from '../../hooks/useSave';
 import { type MessageKey, useT } from '../../hooks/useT';
+import { SUPER_ADMIN_CODE } from '../../utils/types';
 import type { TabProps } from './types';
 
 const MODES: Directories.GroupSyncMode[] = ['all', 'regex', 'none'];
-
-/** The regular expression of a pattern, or the reason it is refused (the server's own check). */
-const compile = compileGroupPattern;
 
 /** User groups: which directory groups become roles (all / regex / none), and group -> role. */
 export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
   const t = useT();
   const { messageOf } = useApiError();
-  const { saving, errors, clear, save } = useSave(update);
+  const { saving, errors, edit, field, save } = useSave(update, canUpdate);
   const [mode, setMode] = useState<Directories.GroupSyncMode>(directory.groupSync.mode);
   const [pattern, setPattern] = useState(directory.groupSync.pattern ?? '');
   const [roles, setRoles] = useState<Directories.GroupRole[]>(directory.groupSync.roles ?? []);
   const groups = useGroups(directory.id);
-  const roleList = useRoles();
-  const { regex, error: patternError } = compile(pattern);
+  const roleList = useRoles(directory.target);
+  const isSuperAdmin = useIsSuperAdmin();
+  const admin = directory.target === 'admin';
+  const [defaultRole, setDefaultRole] = useState(
+    typeof directory.options?.adminDefaultRole === 'string'
+      ? directory.options.adminDefaultRole
+      : 'strapi-editor'
+  );
+  // The regular expression of the pattern, or why it is refused: the server's own check.
+  const { regex, error: patternError } = compileGroupPattern(pattern);
 
   const preview = useMemo(() => {
     const all = groups.data ?? [];
@@ -45,62 +50,55 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
       groupSync: {
         mode,
         ...(mode === 'regex' ? { pattern } : {}),
-        roles: roles.filter((row) => row.group || row.role),
+        roles: roles.filter((row) => row.group || row.pattern || row.role),
       },
+      ...(admin ? { options: { ...directory.options, adminDefaultRole: defaultRole } } : {}),
     });
 
   const groupOptions = (groups.data ?? []).map((group) => ({
     value: group.externalId,
     label: group.name,
   }));
-  const roleOptions = (roleList.data ?? []).map((role) => ({ value: role.name, label: role.name }));
+  /** A role as a choice; the Super Admin role is one only a Super Admin may pick (admin target). */
+  const choice = (role: Role, value: string): Option => {
+    const refused = role.code === SUPER_ADMIN_CODE && !isSuperAdmin;
+    return {
+      value,
+      label: refused ? t('groups.superAdminRefused', { name: role.name }) : role.name,
+      disabled: refused,
+    };
+  };
+  const roleOptions = (roleList.data ?? []).map((role) => choice(role, role.name));
+  const defaultRoleOptions = (roleList.data ?? [])
+    .filter((role) => role.code)
+    .map((role) => choice(role, role.code!));
 
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
       <Panel
         title={t('tabs.groups')}
         description={t('groups.description')}
-        actions={
-          <Button startIcon={<Check />} loading={saving} disabled={!canUpdate} onClick={submit}>
-            {t('form.save')}
-          </Button>
-        }
+        save={{ onSave: submit, saving, disabled: !canUpdate }}
       >
-        <Field.Root name="groupSync.mode" error={errors['groupSync.mode']}>
-          <Field.Label>{t('groups.mode')}</Field.Label>
-          <Radio.Group
-            value={mode}
-            disabled={!canUpdate}
-            onValueChange={(value) => {
-              clear('groupSync');
-              setMode(value as Directories.GroupSyncMode);
-            }}
-            aria-label={t('groups.mode')}
-          >
-            {MODES.map((value) => (
-              <Radio.Item key={value} value={value}>
-                {t(`groups.mode.${value}` as MessageKey)}
-              </Radio.Item>
-            ))}
-          </Radio.Group>
-          <Field.Error />
-        </Field.Root>
+        <RadioField
+          {...field('groupSync.mode', 'groups.mode')}
+          value={mode}
+          onChange={edit('groupSync', (value) => setMode(value as Directories.GroupSyncMode))}
+          options={MODES.map((value) => ({
+            value,
+            label: t(`groups.mode.${value}` as MessageKey),
+          }))}
+        />
         {mode === 'regex' ? (
           <TextField
-            name="groupSync.pattern"
-            label={t('groups.pattern')}
-            hint={t('groups.patternHint')}
-            disabled={!canUpdate}
+            {...field('groupSync.pattern', 'groups.pattern', 'groups.patternHint')}
             placeholder="^Intranet"
             error={
               errors['groupSync.pattern'] ??
               (patternError ? t('groups.invalidPattern', { reason: patternError }) : undefined)
             }
             value={pattern}
-            onChange={(value) => {
-              clear('groupSync.pattern');
-              setPattern(value);
-            }}
+            onChange={edit('groupSync.pattern', setPattern)}
           />
         ) : null}
         <Flex direction="column" alignItems="stretch" gap={2} data-testid="group-preview">
@@ -131,63 +129,49 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
         <PairRows
           testId="group-roles"
           rows={roles}
-          onChange={(rows) => {
-            clear('groupSync.roles');
-            setRoles(rows);
-          }}
+          onChange={edit('groupSync.roles', setRoles)}
           empty={{ group: '', role: '' }}
           disabled={!canUpdate}
           addLabel={t('groups.addRole')}
+          more={[{ label: t('groups.addPatternRole'), row: { pattern: '', role: '' } }]}
           removeLabel={(index) => t('groups.removeRole', { row: index + 1 })}
           render={(row, index, set) => [
-            groupOptions.length ? (
-              <SelectField
+            row.pattern !== undefined ? (
+              <TextField
+                key="pattern"
+                {...field(`groupSync.roles.${index}.pattern`, 'groups.rolePattern')}
+                placeholder="^Intranet"
+                value={row.pattern}
+                onChange={(pattern) => set({ ...row, pattern })}
+              />
+            ) : (
+              <ChoiceField
                 key="group"
-                name={`groupSync.roles.${index}.group`}
-                label={t('groups.group')}
-                disabled={!canUpdate}
+                {...field(`groupSync.roles.${index}.group`, 'groups.group')}
                 value={row.group ?? ''}
                 placeholder={t('groups.chooseGroup')}
                 onChange={(group) => set({ ...row, group })}
-                options={
-                  row.group && !groupOptions.some((option) => option.value === row.group)
-                    ? [...groupOptions, { value: row.group, label: row.group }]
-                    : groupOptions
-                }
-              />
-            ) : (
-              <TextField
-                key="group"
-                name={`groupSync.roles.${index}.group`}
-                label={t('groups.group')}
-                disabled={!canUpdate}
-                value={row.group ?? ''}
-                onChange={(group) => set({ ...row, group })}
+                options={groupOptions}
               />
             ),
-            roleOptions.length ? (
-              <SelectField
-                key="role"
-                name={`groupSync.roles.${index}.role`}
-                label={t('groups.role')}
-                disabled={!canUpdate}
-                value={row.role}
-                placeholder={t('groups.chooseRole')}
-                onChange={(role) => set({ ...row, role })}
-                options={roleOptions}
-              />
-            ) : (
-              <TextField
-                key="role"
-                name={`groupSync.roles.${index}.role`}
-                label={t('groups.role')}
-                disabled={!canUpdate}
-                value={row.role}
-                onChange={(role) => set({ ...row, role })}
-              />
-            ),
+            <ChoiceField
+              key="role"
+              {...field(`groupSync.roles.${index}.role`, 'groups.role')}
+              value={row.role}
+              placeholder={t('groups.chooseRole')}
+              onChange={(role) => set({ ...row, role })}
+              options={roleOptions}
+            />,
           ]}
         />
+        {admin ? (
+          <ChoiceField
+            {...field('options.adminDefaultRole', 'groups.defaultRole', 'groups.defaultRoleHint')}
+            value={defaultRole}
+            onChange={edit('options.adminDefaultRole', setDefaultRole)}
+            options={defaultRoleOptions}
+          />
+        ) : null}
         {errors['groupSync.roles'] ? (
           <Typography textColor="danger600">{errors['groupSync.roles']}</Typography>
         ) : null}

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { Button, Flex, Grid } from '@strapi/design-system';
-import { Check } from '@strapi/icons';
+import { Box, Flex, Typography } from '@strapi/design-system';
 import {
   CSV_ROLE_COLUMNS,
   USER_ATTRIBUTES,
@@ -8,8 +7,16 @@ import {
   type MappingRow,
 } from '../../../../shared/contracts';
 import type { SecretDraft } from '../../components/ConnectionFields';
-import { SecretField, SelectField, TextField } from '../../components/Fields';
+import {
+  Cell,
+  ChoiceField,
+  FormGrid,
+  SecretField,
+  SelectField,
+  TextField,
+} from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
+import { ToneBadge } from '../../components/RunStatusBadge';
 import { Panel } from '../../components/Panel';
 import { useSave } from '../../hooks/useSave';
 import { useT } from '../../hooks/useT';
@@ -21,10 +28,13 @@ const CSV_FIELDS = [...USER_ATTRIBUTES, ...CSV_ROLE_COLUMNS];
 
 type Props = TabProps & { userFields: string[] };
 
+/** How users created by a CSV directory with local sign-in get a password (docs/guide/csv.md). */
+type PasswordPolicy = 'random' | 'shared';
+
 /** Data mapping: source attribute -> user attribute, login provider, CSV column matches. */
 export const MappingTab = ({ directory, definition, update, canUpdate, userFields }: Props) => {
   const t = useT();
-  const { saving, errors, clear, save } = useSave(update);
+  const { saving, errors, edit, field, save } = useSave(update, canUpdate);
   const csv = directory.type === 'csv';
   const [mapping, setMapping] = useState<MappingRow[]>(directory.mapping);
   const [loginProvider, setLoginProvider] = useState(directory.loginProvider);
@@ -34,8 +44,11 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
     directory.connection.columns ?? []
   );
   const [secrets, setSecrets] = useState<SecretDraft>({});
+  const [policy, setPolicy] = useState<PasswordPolicy>(
+    directory.options?.passwordPolicy === 'shared' ? 'shared' : 'random'
+  );
   const hasDefaultPassword = definition.secrets.includes('defaultPassword');
-  const targets = userFields.map((field) => ({ value: field, label: field }));
+  const targets = userFields.map((name) => ({ value: name, label: name }));
 
   const submit = async () => {
     const typed = typedSecrets(secrets);
@@ -51,6 +64,7 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
             },
           }
         : {}),
+      ...(hasDefaultPassword ? { options: { ...directory.options, passwordPolicy: policy } } : {}),
       ...(typed ? { secrets: typed } : {}),
     });
     if (saved) setSecrets({});
@@ -61,24 +75,12 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
       <Panel
         title={t('tabs.mapping')}
         description={t('mapping.description')}
-        actions={
-          <Button
-            startIcon={<Check />}
-            loading={saving}
-            disabled={!canUpdate}
-            onClick={() => void submit()}
-          >
-            {t('form.save')}
-          </Button>
-        }
+        save={{ onSave: () => void submit(), saving, disabled: !canUpdate }}
       >
         <PairRows
           testId="mapping"
           rows={mapping}
-          onChange={(rows) => {
-            clear('mapping');
-            setMapping(rows);
-          }}
+          onChange={edit('mapping', setMapping)}
           empty={{ source: '', target: '' }}
           disabled={!canUpdate}
           addLabel={t('mapping.add')}
@@ -86,97 +88,111 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
           render={(row, index, set) => [
             <TextField
               key="source"
-              name={`mapping.${index}.source`}
-              label={t('mapping.source')}
-              disabled={!canUpdate}
+              {...field(`mapping.${index}.source`, 'mapping.source')}
               error={errors[`mapping.${index}.source`] ?? errors[`mapping.${index}`]}
               value={row.source}
               onChange={(source) => set({ ...row, source })}
             />,
-            <SelectField
+            <ChoiceField
               key="target"
-              name={`mapping.${index}.target`}
-              label={t('mapping.target')}
-              disabled={!canUpdate}
-              error={errors[`mapping.${index}.target`]}
+              {...field(`mapping.${index}.target`, 'mapping.target')}
               value={row.target}
               placeholder={t('mapping.chooseTarget')}
               onChange={(target) => set({ ...row, target })}
-              options={
-                row.target && !userFields.includes(row.target)
-                  ? [...targets, { value: row.target, label: row.target }]
-                  : targets
-              }
+              options={targets}
             />,
           ]}
         />
-        <Grid.Root gap={4}>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <FormGrid>
+          <Cell>
             <TextField
-              name="loginProvider"
-              label={t('mapping.loginProvider')}
-              hint={t('mapping.loginProviderHint')}
-              disabled={!canUpdate}
-              error={errors.loginProvider}
+              {...field('loginProvider', 'mapping.loginProvider', 'mapping.loginProviderHint')}
               value={loginProvider}
-              onChange={(value) => {
-                clear('loginProvider');
-                setLoginProvider(value);
-              }}
+              onChange={edit('loginProvider', setLoginProvider)}
             />
-          </Grid.Item>
-          {hasDefaultPassword ? (
-            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-              <SecretField
-                name="defaultPassword"
-                label={t('connection.field.defaultPassword')}
-                hint={t('connection.hint.defaultPassword')}
-                disabled={!canUpdate}
-                error={errors['secrets.defaultPassword']}
-                stored={directory.secrets.defaultPassword}
-                value={secrets.defaultPassword}
-                onChange={(value) => {
-                  clear('secrets.defaultPassword');
-                  setSecrets({ ...secrets, defaultPassword: value });
-                }}
+          </Cell>
+          {hasDefaultPassword && loginProvider === 'local' ? (
+            <Cell>
+              <SelectField
+                {...field('options.passwordPolicy', 'password.policy', 'password.policyHint')}
+                value={policy}
+                onChange={edit('options.passwordPolicy', (value) =>
+                  setPolicy(value as PasswordPolicy)
+                )}
+                options={[
+                  { value: 'random', label: t('password.random') },
+                  { value: 'shared', label: t('password.shared') },
+                ]}
               />
-            </Grid.Item>
+            </Cell>
           ) : null}
-        </Grid.Root>
+          {hasDefaultPassword && loginProvider !== 'local' ? (
+            <Cell>
+              <Typography variant="pi" textColor="neutral600" data-testid="no-password">
+                {t('password.none', { provider: loginProvider || '—' })}
+              </Typography>
+            </Cell>
+          ) : null}
+          {hasDefaultPassword && loginProvider === 'local' && policy === 'shared' ? (
+            <Cell wide>
+              <Flex direction="column" alignItems="stretch" gap={3}>
+                <Box
+                  background="danger100"
+                  borderColor="danger200"
+                  hasRadius
+                  padding={3}
+                  data-testid="shared-password-unsafe"
+                >
+                  <Flex gap={2} alignItems="flex-start">
+                    <ToneBadge tone="danger">{t('password.unsafeTitle')}</ToneBadge>
+                    <Typography textColor="danger700">{t('password.unsafe')}</Typography>
+                  </Flex>
+                </Box>
+                <SecretField
+                  {...field(
+                    'secrets.defaultPassword',
+                    'connection.field.defaultPassword',
+                    'connection.hint.defaultPassword'
+                  )}
+                  name="defaultPassword"
+                  stored={directory.secrets.defaultPassword}
+                  value={secrets.defaultPassword}
+                  onChange={edit('secrets.defaultPassword', (defaultPassword) =>
+                    setSecrets({ ...secrets, defaultPassword })
+                  )}
+                />
+              </Flex>
+            </Cell>
+          ) : null}
+        </FormGrid>
       </Panel>
       {csv ? (
         <Panel title={t('mapping.csvTitle')} description={t('mapping.csvDescription')}>
-          <Grid.Root gap={4}>
-            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+          <FormGrid>
+            <Cell>
               <TextField
-                name="matchField"
-                label={t('connection.field.matchField')}
-                hint={t('connection.hint.matchField')}
+                {...field(
+                  'connection.matchField',
+                  'connection.field.matchField',
+                  'connection.hint.matchField'
+                )}
                 required
-                disabled={!canUpdate}
-                error={errors['connection.matchField']}
                 value={matchField}
-                onChange={(value) => {
-                  clear('connection.matchField');
-                  setMatchField(value);
-                }}
+                onChange={edit('connection.matchField', setMatchField)}
               />
-            </Grid.Item>
-            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+            </Cell>
+            <Cell>
               <TextField
-                name="managerField"
-                label={t('connection.field.managerField')}
-                hint={t('connection.hint.managerField')}
-                disabled={!canUpdate}
-                error={errors['connection.managerField']}
+                {...field(
+                  'connection.managerField',
+                  'connection.field.managerField',
+                  'connection.hint.managerField'
+                )}
                 value={managerField}
-                onChange={(value) => {
-                  clear('connection.managerField');
-                  setManagerField(value);
-                }}
+                onChange={edit('connection.managerField', setManagerField)}
               />
-            </Grid.Item>
-          </Grid.Root>
+            </Cell>
+          </FormGrid>
           <PairRows
             testId="columns"
             rows={columns}
@@ -188,21 +204,17 @@ export const MappingTab = ({ directory, definition, update, canUpdate, userField
             render={(row, index, set) => [
               <TextField
                 key="column"
-                name={`columns.${index}.column`}
-                label={t('mapping.column')}
-                disabled={!canUpdate}
+                {...field(`connection.columns.${index}.column`, 'mapping.column')}
                 value={row.column}
                 onChange={(column) => set({ ...row, column })}
               />,
               <SelectField
                 key="field"
-                name={`columns.${index}.field`}
-                label={t('mapping.field')}
-                disabled={!canUpdate}
+                {...field(`connection.columns.${index}.field`, 'mapping.field')}
                 value={row.field}
                 placeholder={t('mapping.chooseTarget')}
-                onChange={(field) => set({ ...row, field })}
-                options={CSV_FIELDS.map((field) => ({ value: field, label: field }))}
+                onChange={(name) => set({ ...row, field: name })}
+                options={CSV_FIELDS.map((name) => ({ value: name, label: name }))}
               />,
             ]}
           />

@@ -1,15 +1,19 @@
 import { useState } from 'react';
-import { Button, Field, Flex, Grid, TextInput, Toggle, Typography } from '@strapi/design-system';
-import { ArrowClockwise, Check } from '@strapi/icons';
+import { Button, Flex, Typography } from '@strapi/design-system';
+import { ArrowClockwise } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { Directories } from '../../../../shared/contracts';
-import { TextField } from '../../components/Fields';
+import { Cell, FormGrid, TextField, ToggleField } from '../../components/Fields';
 import { GroupPicker } from '../../components/GroupPicker';
+import { OptionFields } from '../../components/OptionFields';
 import { Panel } from '../../components/Panel';
+import { TargetField } from '../../components/TargetField';
 import { useApiError } from '../../hooks/useApiError';
 import { useSave } from '../../hooks/useSave';
 import { useT } from '../../hooks/useT';
 import { describeCron } from '../../utils/cron';
+import { optionError, optionsOf } from '../../utils/options';
+import { targetFixed } from '../../utils/types';
 import type { TabProps } from './types';
 
 type Props = TabProps & {
@@ -19,24 +23,33 @@ type Props = TabProps & {
 
 const DATE = { dateStyle: 'medium', timeStyle: 'short' } as const;
 
-/** Directory settings: name, status, schedule, the groups whose users sync, key, Reset last run. */
+/**
+ * Directory settings: name, status, schedule, target, the groups whose users sync, the options, the
+ * key, Reset last run.
+ */
 export const SettingsTab = ({ directory, definition, update, canUpdate, canRun, reset }: Props) => {
   const t = useT();
   const { formatDate } = useIntl();
   const { notify } = useApiError();
-  const { saving, errors, clear, save } = useSave(update);
+  const { saving, errors, edit, field, save } = useSave(update, canUpdate);
   const [name, setName] = useState(directory.name);
   const [enabled, setEnabled] = useState(directory.enabled);
   const [schedule, setSchedule] = useState(directory.schedule);
   const [userGroups, setUserGroups] = useState(directory.userGroups);
+  const [target, setTarget] = useState<Directories.Target>(directory.target);
+  const [options, setOptions] = useState<Record<string, unknown>>(directory.options ?? {});
+  const optionSave = useSave(update);
   const [resetting, setResetting] = useState(false);
   const reading = describeCron(schedule);
+  const specs = optionsOf(directory.type);
+  const invalid = specs.some((spec) => optionError(spec, options[spec.key]));
 
   const submit = () =>
     void save({
       name,
       enabled,
       schedule,
+      ...(target !== directory.target ? { target } : {}),
       ...(definition.usersByGroup ? { userGroups } : {}),
     });
 
@@ -56,77 +69,63 @@ export const SettingsTab = ({ directory, definition, update, canUpdate, canRun, 
       <Panel
         title={t('tabs.settings')}
         description={t('settings.description')}
-        actions={
-          <Button startIcon={<Check />} loading={saving} disabled={!canUpdate} onClick={submit}>
-            {t('form.save')}
-          </Button>
-        }
+        save={{ onSave: submit, saving, disabled: !canUpdate }}
       >
-        <Grid.Root gap={4}>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <FormGrid>
+          <Cell>
             <TextField
-              name="name"
-              label={t('settings.name')}
+              {...field('name', 'settings.name')}
               required
-              disabled={!canUpdate}
-              error={errors.name}
               value={name}
-              onChange={(value) => {
-                clear('name');
-                setName(value);
-              }}
+              onChange={edit('name', setName)}
             />
-          </Grid.Item>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-            <Field.Root name="enabled" hint={t('settings.enabledHint')} error={errors.enabled}>
-              <Field.Label>{t('settings.enabled')}</Field.Label>
-              <Toggle
-                onLabel={t('configuration.enabled')}
-                offLabel={t('configuration.disabled')}
-                checked={enabled}
-                disabled={!canUpdate}
-                onChange={(event: React.ChangeEvent<HTMLInputElement>) =>
-                  setEnabled(event.target.checked)
-                }
-              />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-          </Grid.Item>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+          </Cell>
+          <Cell>
+            <ToggleField
+              {...field('enabled', 'settings.enabled', 'settings.enabledHint')}
+              onLabel={t('configuration.enabled')}
+              offLabel={t('configuration.disabled')}
+              value={enabled}
+              onChange={setEnabled}
+            />
+          </Cell>
+          <Cell>
             <TextField
-              name="schedule"
-              label={t('settings.schedule')}
-              disabled={!canUpdate}
-              error={errors.schedule}
+              {...field('schedule', 'settings.schedule')}
               value={schedule}
-              onChange={(value) => {
-                clear('schedule');
-                setSchedule(value);
-              }}
+              onChange={edit('schedule', setSchedule)}
             />
             <Typography variant="pi" textColor="primary600" data-testid="schedule-reading">
               {reading
                 ? t(reading.id, 'values' in reading ? reading.values : undefined)
                 : t('cron.custom')}
             </Typography>
-          </Grid.Item>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-            <Field.Root name="directoryKey" hint={t('settings.directoryKeyHint')}>
-              <Field.Label>{t('settings.directoryKey')}</Field.Label>
-              <TextInput value={directory.directoryKey} readOnly disabled />
-              <Field.Hint />
-            </Field.Root>
-          </Grid.Item>
-        </Grid.Root>
+          </Cell>
+          <Cell>
+            <TextField
+              name="directoryKey"
+              label={t('settings.directoryKey')}
+              hint={t('settings.directoryKeyHint')}
+              disabled
+              value={directory.directoryKey}
+              onChange={() => undefined}
+            />
+          </Cell>
+          <Cell>
+            <TargetField
+              value={target}
+              fixed={targetFixed(directory)}
+              disabled={!canUpdate}
+              error={errors.target}
+              onChange={edit('target', setTarget)}
+            />
+          </Cell>
+        </FormGrid>
         {definition.usersByGroup ? (
           <GroupPicker
             directoryId={directory.id}
             selected={userGroups}
-            onChange={(value) => {
-              clear('userGroups');
-              setUserGroups(value);
-            }}
+            onChange={edit('userGroups', setUserGroups)}
             disabled={!canUpdate}
             error={errors.userGroups}
           />
@@ -135,6 +134,27 @@ export const SettingsTab = ({ directory, definition, update, canUpdate, canRun, 
             {t('settings.allUsers')}
           </Typography>
         )}
+      </Panel>
+      <Panel
+        title={t('options.title')}
+        description={t('options.description')}
+        data-testid="directory-options"
+        save={{
+          onSave: () => void optionSave.save({ options }),
+          saving: optionSave.saving,
+          disabled: !canUpdate || invalid,
+        }}
+      >
+        <OptionFields
+          specs={specs}
+          values={options}
+          errors={optionSave.errors}
+          disabled={!canUpdate}
+          onChange={(key, value) => {
+            optionSave.clear(`options.${key}`);
+            setOptions({ ...options, [key]: value });
+          }}
+        />
       </Panel>
       <Panel
         title={t('settings.lastRunTitle')}

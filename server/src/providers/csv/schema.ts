@@ -46,7 +46,8 @@ export const csvSchema: ProviderSchema = {
             field: oneOf(COLUMN_FIELDS),
           })
         ),
-      delimiter: oneOf(CSV_DELIMITERS),
+      // null (the panel's "Detect from the header line") forgets a forced delimiter.
+      delimiter: oneOf(CSV_DELIMITERS).nullable(),
       caCertificate: pem(),
     },
     'connection field'
