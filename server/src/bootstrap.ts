@@ -19,7 +19,10 @@ const DEFAULT_USER_LIST = ['id', 'username', 'email', 'confirmed'];
 /** What an admin should see first: who is disabled, where they work, which directory owns them. */
 export const SYNCED_USER_LIST = ['id', 'username', 'email', 'blocked', 'department', 'jobTitle'];
 
-type ListConfiguration = { layouts?: { list?: string[] } } & Record<string, unknown>;
+type ListConfiguration = {
+  layouts?: { list?: string[] };
+  metadatas?: Record<string, { edit?: Record<string, unknown>; list?: Record<string, unknown> }>;
+} & Record<string, unknown>;
 type ContentTypesService = {
   findConfiguration(contentType: { uid: string }): Promise<ListConfiguration>;
   updateConfiguration(contentType: { uid: string }, configuration: unknown): Promise<unknown>;
@@ -49,9 +52,42 @@ export const configureUserList = async (strapi: Core.Strapi) => {
   await store.set({ value: { configuredAt: new Date().toISOString(), kept: list } });
 };
 
+/**
+ * A user's directory groups are shown on its edit view read-only: the sync writes them, an edit
+ * there would be undone by the next run. Checked at every start (an admin may not unlock it).
+ */
+export const lockDirectoryGroups = async (strapi: Core.Strapi) => {
+  const service = strapi.plugin('content-manager')?.service('content-types') as
+    ContentTypesService | undefined;
+  if (!service || !strapi.contentType(USER_UID)) return;
+  const configuration = await service.findConfiguration({ uid: USER_UID });
+  const field = configuration.metadatas?.directoryGroups;
+  if (!field || field.edit?.editable === false) return;
+  const { uid: _uid, ...rest } = configuration as ListConfiguration & { uid?: string };
+  await service.updateConfiguration(
+    { uid: USER_UID },
+    {
+      ...rest,
+      metadatas: {
+        ...configuration.metadatas,
+        directoryGroups: {
+          ...field,
+          edit: {
+            ...field.edit,
+            editable: false,
+            mainField: 'name',
+            description: 'Written by User Directory Sync from the directory',
+          },
+        },
+      },
+    }
+  );
+};
+
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerWebhookEvents(strapi);
   await configureUserList(strapi);
+  await lockDirectoryGroups(strapi);
   // Runs left 'running' by an instance that died are found through their expired lease.
   await getService('runner', { strapi }).recoverExpired();
   getService('scheduler', { strapi }).start();

@@ -150,6 +150,24 @@ describe('groups as data', () => {
     expect(second.counts).toMatchObject({ created: 0, updated: 0 });
   });
 
+  it('shows a user its groups in the Content Manager, read-only', async () => {
+    const [u1] = await app.strapi.db.query(USER_UID).findMany({ where: { username: 'user1' } });
+    const relations = await api.get(
+      `/content-manager/relations/${USER_UID}/${u1.documentId}/directoryGroups`
+    );
+    expect(relations.status).toBe(200);
+    expect(relations.body.results.map((g: { name: string }) => g.name).sort()).toEqual([
+      'Engineering',
+      'Intranet Editors',
+      'Sales',
+    ]);
+    const configuration = await api.get(`/content-manager/content-types/${USER_UID}/configuration`);
+    expect(configuration.body.data.contentType.metadatas.directoryGroups.edit).toMatchObject({
+      editable: false,
+      mainField: 'name',
+    });
+  });
+
   it('answers nested membership transitively, and the in-group policy lets members through only', async () => {
     const groups = app.strapi.plugin('user-directory-sync').service('groups');
     const [u2] = await app.strapi.db.query(USER_UID).findMany({ where: { username: 'user2' } });
