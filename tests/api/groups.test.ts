@@ -152,16 +152,16 @@ describe('groups as data', () => {
 
   it('shows a user its groups in the Content Manager, read-only', async () => {
     const [u1] = await app.strapi.db.query(USER_UID).findMany({ where: { username: 'user1' } });
-    const relations = await api.get(
-      `/content-manager/relations/${USER_UID}/${u1.documentId}/directoryGroups`
-    );
+    const cm = (path: string) =>
+      app.http().get(`/content-manager${path}`).set('Authorization', `Bearer ${app.token}`);
+    const relations = await cm(`/relations/${USER_UID}/${u1.documentId}/directoryGroups`);
     expect(relations.status).toBe(200);
     expect(relations.body.results.map((g: { name: string }) => g.name).sort()).toEqual([
       'Engineering',
       'Intranet Editors',
       'Sales',
     ]);
-    const configuration = await api.get(`/content-manager/content-types/${USER_UID}/configuration`);
+    const configuration = await cm(`/content-types/${USER_UID}/configuration`);
     expect(configuration.body.data.contentType.metadatas.directoryGroups.edit).toMatchObject({
       editable: false,
       mainField: 'name',
