@@ -37,11 +37,17 @@ export class CancelledError extends SyncError {
   }
 }
 
-/** A short, safe summary of any error for a run record or an audit entry. */
+/**
+ * A short, safe summary of any error for a run record, an audit entry or the panel. A SyncError's
+ * message was written for people; any other error's message may hold row values or secrets (a
+ * database driver quotes the row it refused), so only its name is kept: the caller logs the
+ * error itself with strapi.log at error level.
+ */
 export const describeError = (error: unknown): { code: string; message: string } => {
   if (error instanceof SyncError) return { code: error.code, message: error.message };
-  if (error instanceof Error) {
-    return { code: error.name || 'Error', message: error.message.slice(0, 500) };
-  }
-  return { code: 'Error', message: String(error).slice(0, 500) };
+  const name = error instanceof Error && /^\w{1,60}$/.test(error.name) ? error.name : 'Error';
+  return {
+    code: 'unexpected-error',
+    message: `An unexpected error (${name}) stopped the run; the server log has the details.`,
+  };
 };

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
-import { CancelledError, StopSyncError } from '../errors';
+import { CancelledError, describeError, StopSyncError } from '../errors';
 import type {
   ConnectionCheck,
   ConnectionResult,
@@ -171,10 +171,11 @@ export const createCsvProvider = ((
       opened = await options.openMediaFile(id);
     } catch (error) {
       if (error instanceof StopSyncError) throw error;
-      const why = error instanceof Error ? error.message : String(error);
+      // Only the error's name: a storage or database error's text may quote row values.
+      const name = error instanceof Error ? error.name : 'Error';
       throw new StopSyncError(
         'csv-media-unreadable',
-        `the Media Library file #${id} cannot be read: ${why}`
+        `the Media Library file #${id} cannot be read (${name}); the server log of the upload provider has the details`
       );
     }
     if (opened.size !== undefined && opened.size > options.maxBytes) {
@@ -522,5 +523,4 @@ export const createCsvProvider = ((
   return provider;
 }) satisfies ProviderFactory<CsvConnection>;
 
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
+const messageOf = (error: unknown): string => describeError(error).message;
