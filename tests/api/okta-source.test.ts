@@ -34,6 +34,8 @@ describe('Okta source', () => {
       name: 'Okta',
       type: 'okta',
       connection: { orgUrl: `${fake.url}/`, authMode: 'token', appId: fake.appId },
+      // The fake org speaks plain http on 127.0.0.1.
+      options: { allowHttp: true },
       secrets: { apiToken: fake.apiToken },
       userGroups: assigned.map((group) => group.id),
     });

@@ -238,10 +238,11 @@ export const readChanges = async (round: Round, state: AzureState): Promise<Azur
     round,
     state.groupsDeltaLink
   );
-  const { changed, removed, deltaLink: usersDeltaLink } = await readUserChanges(
-    round,
-    state.usersDeltaLink
-  );
+  const {
+    changed,
+    removed,
+    deltaLink: usersDeltaLink,
+  } = await readUserChanges(round, state.usersDeltaLink);
 
   // Who may have entered or left the scope: member changes of the groups in scope. The set of
   // groups in scope only grows between full syncs (a stale extra group costs a check, no more).

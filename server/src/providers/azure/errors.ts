@@ -61,7 +61,8 @@ export const pathOf = (url: string): string =>
     .split('?')[0] || '/';
 
 /** The host of an absolute URL, or `fallback` for a relative one. */
-const hostOf = (url: string, fallback: string): string => /^[a-z]+:\/\/([^/?#]+)/i.exec(url)?.[1] ?? fallback;
+const hostOf = (url: string, fallback: string): string =>
+  /^[a-z]+:\/\/([^/?#]+)/i.exec(url)?.[1] ?? fallback;
 
 /** The permission a Graph path needs, for a 403's message. */
 export const permissionFor = (url: string): string => {
@@ -264,7 +265,8 @@ const tokenOutcome = async (
   };
 };
 
-const graphHost = (credential: CredentialContext) => hostOf(credential.graphBaseUrl, 'Microsoft Graph');
+const graphHost = (credential: CredentialContext) =>
+  hostOf(credential.graphBaseUrl, 'Microsoft Graph');
 
 const networkOutcome = (error: GraphNetworkError, host: string): Outcome =>
   TLS_ERROR_CODES.has(error.errorCode)
