@@ -13,7 +13,7 @@ import { FaultQueue, type FaultMatch } from '../faults';
 
 /** What can go wrong with one path. */
 export type CsvFileFault =
-  | { kind: 'status'; status: number; body?: string }
+  | { kind: 'status'; status: number; body?: string; retryAfter?: string }
   /** Waits before answering (headers included). */
   | { kind: 'slow'; delayMs: number }
   /** Sends the headers and `afterBytes` bytes of the body, then destroys the socket. */
@@ -70,6 +70,8 @@ export type CsvFileServer = {
   /** A fault for the next matching request(s) only (the fakes' shared fault queue). */
   inject(fault: CsvFileFault, match?: FaultMatch): void;
   clearFaults(): void;
+  /** One-shot faults queued and not yet served. */
+  pendingFaults(): number;
   setRedirect(path: string, location: string | null): void;
   close(): Promise<void>;
 };
@@ -132,7 +134,10 @@ export const startCsvFileServer = async (
     if (fault?.kind === 'status') {
       answer(
         fault.status,
-        { 'content-type': 'text/html' },
+        {
+          'content-type': 'text/html',
+          ...(fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter }),
+        },
         fault.body ?? `<h1>${fault.status}</h1>`
       );
       return;
@@ -200,6 +205,7 @@ export const startCsvFileServer = async (
     setFile,
     setFault: (path, fault) => (fault ? faults.set(path, fault) : faults.delete(path)),
     inject: (fault, match) => queued.add(fault, match),
+    pendingFaults: () => queued.size(),
     clearFaults: () => {
       queued.clear();
       faults.clear();

@@ -95,6 +95,8 @@ export type OktaFake = {
   failNext(count: number, fault: Fault | Fault['kind'], options?: FaultOptions): void;
   /** Drops pending faults. */
   clearFaults(): void;
+  /** Faults queued and not yet served. */
+  pendingFaults(): number;
   setPermissions(permissions: Partial<Permissions>): void;
   setRateLimit(bucket: string, limit: RateLimit): void;
   /** Moves the org's clock (timestamps, Date header) forward. */
@@ -755,6 +757,7 @@ export const startOktaFake = async (options: OktaFakeOptions = {}): Promise<Okta
       });
     },
     clearFaults: () => faults.clear(),
+    pendingFaults: () => faults.size(),
     setPermissions: (changes) => Object.assign(permissions, changes),
     setRateLimit: (bucket, limit) => {
       limiter.config[bucket] = limit;
