@@ -164,15 +164,13 @@ export const oktaInjector = (fake: OktaFake, options: { timeoutMs: number }): Fa
 };
 
 /**
- * The CSV file server: `content` is the file at `path`, read in `pages` slices (the provider's
- * pages of rows); `badRow(line)` is what a malformed row at a given line looks like.
+ * The CSV file server: `content()` is the file at `path` now, read in `pages` slices (the
+ * provider's pages of rows).
  */
 export const csvInjector = (
   server: CsvFileServer,
-  file: { path: string; content: string; pages: number; timeoutMs: number }
+  file: { path: string; content: () => string; pages: number; timeoutMs: number }
 ): FaultInjector => {
-  const lines = file.content.split('\n');
-  const rows = lines.length - 1;
   let malformed = false;
   return {
     inject(fault, phase, page) {
@@ -194,7 +192,7 @@ export const csvInjector = (
           server.inject({ kind: 'slow', delayMs: file.timeoutMs * 3 }, { path: file.path });
           return ok;
         case 'truncated': {
-          const bytes = Buffer.byteLength(file.content);
+          const bytes = Buffer.byteLength(file.content());
           const afterBytes = Math.floor((bytes * (page - 0.5)) / file.pages);
           server.inject({ kind: 'cut', afterBytes }, { path: file.path });
           return ok;
@@ -207,6 +205,8 @@ export const csvInjector = (
           return notApplicable('basic auth is sent with the one request: there is no token');
         case 'malformed': {
           // The first row of the page gets an email that is not one.
+          const lines = file.content().split('\n');
+          const rows = lines.filter(Boolean).length - 1;
           const line = 1 + Math.min(rows - 1, Math.floor(((page - 1) * rows) / file.pages));
           const changed = [...lines];
           changed[line] = malformRow(lines[line]);
@@ -228,7 +228,7 @@ export const csvInjector = (
     },
     clear: () => {
       server.clearFaults();
-      if (malformed) server.setFile(file.path, file.content);
+      if (malformed) server.setFile(file.path, file.content());
       malformed = false;
     },
   };

@@ -227,7 +227,7 @@ export const csvSubject = async (rows: number): Promise<Subject> => {
     // The provider yields pages of 500 rows.
     faults: csvInjector(server, {
       path,
-      content: content(),
+      content,
       pages: Math.ceil(rows / 500),
       timeoutMs: TIMEOUT_MS,
     }),
