@@ -46,11 +46,15 @@ export type FaultSource = {
   faults: AsyncInjector;
   /** Pages a full run reads, when the fake cannot count them (memory). */
   fullPages?: number;
+  /** Empties the directory; the returned function puts everyone back. */
+  empty(): Promise<() => Promise<void>>;
+  /** Deletes the selected group holding the most people of its own (for good); null: n/a. */
+  deleteScopeGroup: (() => Promise<void>) | null;
   close(): Promise<void>;
 };
 
-/** Request timeout of every source: a 'timeout' fault answers after three of them. */
-export const TIMEOUT_MS = 1000;
+/** Request timeout of every source (generous: the machine may be busy); a timeout fault waits three. */
+export const TIMEOUT_MS = 2500;
 const SEED = 2026;
 
 const CA = () => fs.readFileSync(path.join(certsDir(), 'ca.pem'), 'utf8');
@@ -110,6 +114,20 @@ export const azureSource = async (users: number): Promise<FaultSource> => {
       else fake.store.addMember(group, mover.id);
     },
     faults: wrap(graphInjector(fake, { timeoutMs: TIMEOUT_MS })),
+    async empty() {
+      const removed = groupIds.map((group) => [group, fake.store.members(group)] as const);
+      for (const [group, members] of removed)
+        for (const member of members) fake.store.removeMember(group, member);
+      return async () => {
+        for (const [group, members] of removed)
+          for (const member of members) fake.store.addMember(group, member);
+      };
+    },
+    deleteScopeGroup: async () => {
+      const sizes = groupIds.map((id) => [id, fake.store.members(id).length] as const);
+      const [largest] = sizes.sort((a, b) => b[1] - a[1])[0];
+      fake.store.deleteGroup(largest);
+    },
     close: () => fake.close(),
   };
 };
@@ -117,7 +135,17 @@ export const azureSource = async (users: number): Promise<FaultSource> => {
 const ACTIVE = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'RECOVERY']);
 
 export const oktaSource = async (users: number): Promise<FaultSource> => {
-  const fake = await startOktaFake({ users, seed: SEED, https: true });
+  // Another domain than the other sources' (the same people there would be conflicts here); 20
+  // groups, all assigned to the app: everyone in scope, in pages of 200 members (with the 5 % of
+  // groups the other sources have, a group is one short page and a run reads hundreds of them).
+  const fake = await startOktaFake({
+    users,
+    groups: 20,
+    assignToApp: 'all',
+    seed: SEED,
+    https: true,
+    domain: 'okta-faults.example.org',
+  });
   const app = fake.createServiceApp();
   const selected = fake.store
     .appAssignments()
@@ -195,13 +223,36 @@ export const oktaSource = async (users: number): Promise<FaultSource> => {
       fake.store.updateProfile(pick(2).id, { department: `Dept ${round}` });
     },
     faults: wrap(oktaInjector(fake, { timeoutMs: TIMEOUT_MS })),
+    async empty() {
+      const removed = selected.map((id) => {
+        const group = fake.store.group(id);
+        const members = group ? [...fake.store.memberPositions(group)] : [];
+        return [id, members.map((pos) => fake.store.users[pos].id)] as const;
+      });
+      for (const [group, members] of removed)
+        for (const member of members) fake.store.removeMember(group, member);
+      return async () => {
+        for (const [group, members] of removed)
+          for (const member of members) fake.store.addMember(group, member);
+      };
+    },
+    deleteScopeGroup: async () => {
+      const sizes = selected.map((id) => [id, fake.store.group(id)?.members.length ?? 0] as const);
+      const [largest] = sizes.sort((a, b) => b[1] - a[1])[0];
+      fake.store.deleteGroup(largest);
+    },
     close: () => fake.close(),
   };
 };
 
 /** CSV: the file is changed before every run, or the source would answer "unchanged". */
 export const csvSource = async (users: number): Promise<FaultSource> => {
-  const org = generateOrg({ users, groups: Math.max(3, Math.round(users * 0.05)), seed: SEED });
+  const org = generateOrg({
+    users,
+    groups: Math.max(3, Math.round(users * 0.05)),
+    seed: SEED,
+    domain: 'csv-faults.example.net',
+  });
   let current = csvOf(org);
   const server = await startCsvFileServer({
     files: { '/people.csv': current.text },
@@ -244,6 +295,13 @@ export const csvSource = async (users: number): Promise<FaultSource> => {
         timeoutMs: 3 * TIMEOUT_MS,
       })
     ),
+    async empty() {
+      server.setFile(path, `${current.text.split('\n')[0]}\n`);
+      return async () => {
+        server.setFile(path, current.text);
+      };
+    },
+    deleteScopeGroup: null,
     close: () => server.close(),
   };
 };
@@ -286,6 +344,13 @@ export const memorySource = async (users: number, agent: Agent): Promise<FaultSo
         await agent.call('memory', { store, failAfterPages: null });
       },
     },
+    async empty() {
+      await agent.call('memory', { store, users: 0 });
+      return async () => {
+        await agent.call('memory', { store, users });
+      };
+    },
+    deleteScopeGroup: null,
     close: async () => undefined,
   };
 };

@@ -203,6 +203,62 @@ const exercise = async (context: Context, rows: FaultRow[], before: StoredUser[]
   }
 };
 
+/** Rows without a page: the directory emptied, a selected group deleted. */
+const scenarios = async (context: Context, rows: FaultRow[], before: StoredUser[]) => {
+  const { source } = context;
+  const scenario = async (
+    name: FaultRow['fault'],
+    phase: Phase,
+    apply: () => Promise<(() => Promise<void>) | null>
+  ) => {
+    const previous = byName(before);
+    const restore = await apply();
+    const faulted = await run(context, phase === 'full');
+    const { users: after } = await snapshot(context);
+    const disabled = after.filter(
+      (user) => user.blocked && previous.get(user.username)?.blocked === false
+    ).length;
+    const wrong =
+      name === 'empty-directory' ? disabled : wrongDisables(previous, after, source.expected());
+    if (restore) await restore();
+    const healed = await converge(context, 'full');
+    before = healed.stored;
+    const message = faulted.run.error?.message ?? null;
+    const row: FaultRow = {
+      source: source.name,
+      phase,
+      fault: name,
+      page: 0,
+      outcome: faulted.run.status,
+      mode: faulted.run.mode,
+      code: faulted.run.error?.code ?? null,
+      message,
+      wrongDisables: wrong,
+      disabled,
+      converged: healed.converged,
+      ok: wrong === 0 && healed.converged && !JS_ERROR.test(message ?? ''),
+      seconds: Math.round(faulted.seconds * 100) / 100,
+      note: healed.problems.join('; '),
+    };
+    rows.push(row);
+    say(
+      `    ${phase.padEnd(5)} ${name.padEnd(22)}: ${row.outcome}${row.code ? ` (${row.code})` : ''}, ${disabled} disabled by the run, ${healed.converged ? 'converged' : 'NOT converged'} ${row.ok ? '' : `  PROBLEM: ${row.note}`}`
+    );
+  };
+  await scenario('empty-directory', 'full', () => source.empty());
+  const deleteGroup = source.deleteScopeGroup;
+  if (deleteGroup) {
+    await scenario(
+      'deleted-scope-group',
+      source.phases.includes('delta') ? 'delta' : 'full',
+      async () => {
+        await deleteGroup();
+        return null;
+      }
+    );
+  }
+};
+
 const startSource = (name: SourceName, agent: Agent): Promise<FaultSource> => {
   switch (name) {
     case 'azure':
@@ -253,6 +309,8 @@ const main = async () => {
           );
         say(`== ${name}: ${first.stored.length} users stored by the first full run`);
         await exercise(context, rows, first.stored);
+        const { users: now } = await snapshot(context);
+        await scenarios(context, rows, now);
       } finally {
         await source.close();
       }

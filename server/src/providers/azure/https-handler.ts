@@ -89,14 +89,14 @@ export const sendHttps = (
         response.on('data', (chunk: Buffer) => {
           received += chunk.length;
           if (received > maxBytes) {
-            request.destroy(new ResponseTooLargeError(url, maxBytes));
+            // Read no further; what the socket says after this is moot (the promise is settled).
+            reject(new ResponseTooLargeError(url, maxBytes));
+            response.destroy();
             return;
           }
           chunks.push(chunk);
         });
-        response.on('error', (error: NodeJS.ErrnoException) =>
-          reject(error instanceof ResponseTooLargeError ? error : networkError(target, error))
-        );
+        response.on('error', (error: NodeJS.ErrnoException) => reject(networkError(target, error)));
         response.on('end', () => {
           const headers = new Headers();
           for (const [key, value] of Object.entries(response.headers)) {
@@ -124,8 +124,7 @@ export const sendHttps = (
       );
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error instanceof GraphNetworkError || error instanceof ResponseTooLargeError)
-        reject(error);
+      if (error instanceof GraphNetworkError) reject(error);
       else if (error.name === 'AbortError') reject(error);
       else reject(networkError(target, error));
     });
