@@ -134,13 +134,13 @@ export const azureSource = async (users: number): Promise<FaultSource> => {
 
 const ACTIVE = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'RECOVERY']);
 
-export const oktaSource = async (users: number): Promise<FaultSource> => {
-  // Another domain than the other sources' (the same people there would be conflicts here); 20
+export const oktaSource = async (users: number, groups = 20): Promise<FaultSource> => {
+  // Another domain than the other sources' (the same people there would be conflicts here); few
   // groups, all assigned to the app: everyone in scope, in pages of 200 members (with the 5 % of
   // groups the other sources have, a group is one short page and a run reads hundreds of them).
   const fake = await startOktaFake({
     users,
-    groups: 20,
+    groups,
     assignToApp: 'all',
     seed: SEED,
     https: true,

@@ -273,7 +273,8 @@ const startSource = (name: SourceName, agent: Agent): Promise<FaultSource> => {
     case 'azure':
       return azureSource(users);
     case 'okta':
-      return oktaSource(users);
+      // --quick: 6 groups (each Okta request costs ~70 ms here, and a run reads every group twice).
+      return oktaSource(users, quick ? 6 : 20);
     case 'csv':
       return csvSource(users);
     case 'memory':
