@@ -7,7 +7,8 @@
  * them when there are many) of a 10,000-user full run and of a delta round; after each run:
  * nobody wrongly disabled (a user the source still has active, blocked by the run), the run either
  * succeeded after retrying or failed with a message naming the cause (no JavaScript error text),
- * and the next clean run converges (the stored users equal the source). Writes
+ * and the next clean run (the one the engine picks, as a schedule would) converges: the stored
+ * users equal the source. Writes
  * bench/results/<date>-faults[-quick].json and the generated part of docs/RELIABILITY.md.
  * --quick: 500 users and one page (the middle one) per phase, for CI. --pages N: N pages per
  * phase (default 3: the first, the middle and the last; Okta full runs: the middle one, see
@@ -114,15 +115,19 @@ const run = async ({ agent, directoryId }: Context, full: boolean) => {
   return { run: result.run, seconds: (Date.now() - started) / 1000 };
 };
 
-/** A clean run of the phase's kind, then the stored users compared with the source. */
-const converge = async (context: Context, phase: Phase) => {
-  const { run: clean } = await run(context, phase === 'full');
+/**
+ * A clean run, then the stored users compared with the source. `next`: the run the engine picks
+ * next (a delta round once a full run has saved its cursor, as a schedule would run it); `full`:
+ * a full run (the first one).
+ */
+const converge = async (context: Context, kind: 'next' | 'full') => {
+  const { run: clean } = await run(context, kind === 'full');
   const { users: stored, identities } = await snapshot(context);
   const check = compareUsers(comparable(context.source.expected()), stored, identities);
   const problems = [...check.problems];
   if (clean.status !== 'succeeded')
     problems.unshift(`clean run ${clean.status}: ${clean.error?.message}`);
-  return { converged: problems.length === 0, problems, stored };
+  return { converged: problems.length === 0, problems, stored, mode: clean.mode };
 };
 
 const judge = (fault: ContractFault, result: RunResult) => {
@@ -146,8 +151,12 @@ const exercise = async (context: Context, rows: FaultRow[], before: StoredUser[]
     if (phase === 'delta') {
       await source.change(context.round++);
       source.faults.resetLog();
-      const probe = await converge(context, phase);
+      const probe = await converge(context, 'next');
       previous = byName(probe.stored);
+      if (probe.mode !== 'delta')
+        throw new Error(
+          `${source.name}: the run after a full run was a ${probe.mode} run, not a delta round`
+        );
       if (!probe.converged)
         throw new Error(
           `${source.name}: a clean delta round did not converge: ${probe.problems.join('; ')}`
@@ -179,7 +188,7 @@ const exercise = async (context: Context, rows: FaultRow[], before: StoredUser[]
         const { users: after } = await snapshot(context);
         const wrong = wrongDisables(previous, after, source.expected());
         const verdict = judge(fault, faulted.run);
-        const healed = await converge(context, phase);
+        const healed = await converge(context, 'next');
         previous = byName(healed.stored);
         const want = expectedStatus(fault, source.name);
         const notes = [
@@ -230,7 +239,7 @@ const scenarios = async (context: Context, rows: FaultRow[], before: StoredUser[
     const wrong =
       name === 'empty-directory' ? disabled : wrongDisables(previous, after, source.expected());
     if (restore) await restore();
-    const healed = await converge(context, 'full');
+    const healed = await converge(context, 'next');
     before = healed.stored;
     const message = faulted.run.error?.message ?? null;
     const row: FaultRow = {
