@@ -54,8 +54,10 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').t
 
 const outcomeOf = (row: FaultRow) => {
   if (row.outcome === 'n/a') return 'n/a';
+  // The directory scenarios: the status and the kind of run (a delta round may ask for a full one).
+  if (row.page === 0) return `${row.outcome} (${row.mode ?? '?'} run)`;
   if (row.outcome === 'succeeded') return 'succeeded (retried)';
-  return `${row.outcome}: ${row.code ?? ''}`;
+  return row.code && row.code !== row.outcome ? `${row.outcome}: ${row.code}` : row.outcome;
 };
 
 /** The pages of a (source, phase, fault), folded: "1, 4, 7" with one outcome when they agree. */

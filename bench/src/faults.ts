@@ -12,7 +12,8 @@
  * bench/results/<date>-faults[-quick].json and the generated part of docs/RELIABILITY.md.
  * --quick: 500 users and one page (the middle one) per phase, for CI. --pages N: N pages per
  * phase (default 3: the first, the middle and the last; Okta full runs: the middle one, see
- * pagesFor). Exits non-zero when a check failed.
+ * pagesFor). --render <results file>: only rewrite docs/RELIABILITY.md from it. Exits non-zero
+ * when a check failed.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -368,7 +369,15 @@ const main = async () => {
   if (bad.length > 0) process.exitCode = 1;
 };
 
-main().catch((error: unknown) => {
+/** --render <results file>: rewrites docs/RELIABILITY.md from a results file, running nothing. */
+const render = async (file: string) => {
+  const results = JSON.parse(fs.readFileSync(path.resolve(root, file), 'utf8')) as FaultsFile;
+  await writeReliabilityDoc(root, results, path.basename(file));
+  say(`Rewritten docs/RELIABILITY.md from ${file}.`);
+};
+
+const rendering = option('render');
+(rendering ? render(rendering) : main()).catch((error: unknown) => {
   process.stderr.write(
     `faults failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
   );
