@@ -136,20 +136,9 @@ const generate = () => {
   return people;
 };
 
-const HEADER = [
-  'username',
-  'email',
-  'firstname',
-  'lastname',
-  'displayName',
-  'jobTitle',
-  'department',
-  'employeeId',
-  'phone',
-  'manager',
-  'groups',
-  'active',
-];
+// The shared list of user attributes (the server, the panel and the CSV source read it too).
+const ATTRIBUTES = require('../shared/contracts/user-attributes.json');
+const HEADER = [...ATTRIBUTES.identity, ...ATTRIBUTES.profile, 'manager', 'groups', 'active'];
 
 const toCsv = (people) => {
   const lines = [HEADER.join(',')];

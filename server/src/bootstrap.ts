@@ -8,7 +8,7 @@ const registerWebhookEvents = (strapi: Core.Strapi) => {
     addAllowedEvent?(key: string, value: string): void;
   };
   for (const action of EVENT_ACTIONS) {
-    const key = `USER_DIRECTORY_SYNC_${action.replace('.', '_').toUpperCase()}`;
+    const key = `USER_DIRECTORY_SYNC_${action.replace(/\./g, '_').toUpperCase()}`;
     store?.addAllowedEvent?.(key, `user-directory-sync.${action}`);
   }
 };

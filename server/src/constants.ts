@@ -1,5 +1,15 @@
 /** Identifiers shared by the whole server side. */
-import { AUDIT_ACTIONS } from '../../shared/contracts';
+import {
+  AUDIT_ACTIONS,
+  GROUP_SYNC_MODES,
+  LEAVE_POLICIES,
+  PROFILE_ATTRIBUTES,
+  RUN_PHASES,
+  RUN_STATUSES,
+  RUN_TRIGGERS,
+  TARGETS,
+  type AuditAction,
+} from '../../shared/contracts';
 
 export const PLUGIN_ID = 'user-directory-sync';
 
@@ -28,45 +38,25 @@ export const ACTIONS = {
 export const DIRECTORY_TYPES = ['azure', 'okta', 'csv'] as const;
 export type DirectoryType = (typeof DIRECTORY_TYPES)[number];
 
-export const TARGETS = ['users-permissions', 'admin'] as const;
+/** The contract's lists (shared/contracts), under the server's names. */
+export { TARGETS, GROUP_SYNC_MODES, LEAVE_POLICIES };
 export type Target = (typeof TARGETS)[number];
-
-export const GROUP_SYNC_MODES = ['all', 'regex', 'none'] as const;
 export type GroupSyncMode = (typeof GROUP_SYNC_MODES)[number];
 
-export const LEAVE_POLICIES = ['disable', 'ignore'] as const;
-
-export const SYNC_RUN_STATUSES = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'stopped-licence-limit',
-  'held-safety-threshold',
-] as const;
+export const SYNC_RUN_STATUSES = RUN_STATUSES;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 
-export const SYNC_RUN_TRIGGERS = ['schedule', 'manual', 'reset', 'api'] as const;
+export const SYNC_RUN_TRIGGERS = RUN_TRIGGERS;
 export type SyncRunTrigger = (typeof SYNC_RUN_TRIGGERS)[number];
 
-export const SYNC_PHASES = ['fetching', 'planning', 'applying', 'done'] as const;
+export const SYNC_PHASES = RUN_PHASES;
 export type SyncPhase = (typeof SYNC_PHASES)[number];
 
 /** Audit actions, shared with the admin panel. */
-export { AUDIT_ACTIONS };
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditAction };
 
-/** Profile attributes the plugin adds to the users-permissions user when absent. */
-export const PROFILE_ATTRIBUTES = [
-  'firstname',
-  'lastname',
-  'displayName',
-  'jobTitle',
-  'department',
-  'employeeId',
-  'phone',
-] as const;
+/** Profile attributes the plugin adds to the users-permissions user when absent (shared list). */
+export { PROFILE_ATTRIBUTES };
 
 /** Attributes a mapping may never write: the engine owns them. */
 export const RESERVED_TARGETS = [

@@ -1,3 +1,15 @@
+import userAttributes from './user-attributes.json';
+
+/** Profile attributes the plugin adds to the users-permissions user (first and last name...). */
+export const PROFILE_ATTRIBUTES: readonly string[] = userAttributes.profile;
+/** Every user attribute a directory record fills by name: username, email and the profile. */
+export const USER_ATTRIBUTES: readonly string[] = [
+  ...userAttributes.identity,
+  ...userAttributes.profile,
+];
+/** CSV columns with a role of their own rather than an attribute. */
+export const CSV_ROLE_COLUMNS: readonly string[] = userAttributes.csvColumns;
+
 /** Audit actions (docs/API.md): what the log records and can be filtered on. */
 export const AUDIT_ACTIONS = [
   'user.create',
@@ -18,6 +30,25 @@ export const AUDIT_ACTIONS = [
   'settings.update',
   'connection.test',
 ] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The lists behind the contract's unions: one definition for the server and the panel. */
+export const TARGETS = ['users-permissions', 'admin'] as const;
+export const GROUP_SYNC_MODES = ['all', 'regex', 'none'] as const;
+export const LEAVE_POLICIES = ['disable', 'ignore'] as const;
+/** How local users created by a directory get a password (options.passwordPolicy). */
+export const PASSWORD_POLICIES = ['random', 'shared'] as const;
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'stopped-licence-limit',
+  'held-safety-threshold',
+] as const;
+export const RUN_TRIGGERS = ['schedule', 'manual', 'reset', 'api', 'push'] as const;
+export const RUN_PHASES = ['fetching', 'planning', 'applying', 'done'] as const;
 
 /** HTTP contracts shared by the server and the admin panel (see docs/API.md). */
 
@@ -67,9 +98,10 @@ export namespace Meta {
 export type MappingRow = { source: string; target: string };
 
 export namespace Directories {
-  export type Target = 'users-permissions' | 'admin';
-  export type GroupSyncMode = 'all' | 'regex' | 'none';
-  export type LeavePolicy = 'disable' | 'ignore';
+  export type Target = (typeof TARGETS)[number];
+  export type GroupSyncMode = (typeof GROUP_SYNC_MODES)[number];
+  export type LeavePolicy = (typeof LEAVE_POLICIES)[number];
+  export type PasswordPolicy = (typeof PASSWORD_POLICIES)[number];
 
   export type AzureConnection = {
     tenantId: string;
@@ -103,7 +135,8 @@ export namespace Directories {
   export type Connection = Partial<AzureConnection & OktaConnection & CsvConnection> &
     Record<string, unknown>;
 
-  export type GroupRole = { group: string; role: string };
+  /** One rule of the ordered group -> role map: a group (externalId or name) or a name pattern. */
+  export type GroupRole = { group?: string; pattern?: string; role: string };
   export type GroupSync = { mode: GroupSyncMode; pattern?: string; roles?: GroupRole[] };
   export type Safety = {
     /** Hold a run that would disable more than this share of the directory's users. */
@@ -154,6 +187,8 @@ export namespace Directories {
 
   export type List = { data: Directory[] };
   export type One = { data: Directory };
+  /** PUT /directories/:id: the saved directory, and the secrets its new endpoint cleared. */
+  export type Updated = { data: Directory; meta: { clearedSecrets: string[] } };
   export type Deleted = { data: Directory & { unlinkedUsers: number } };
 
   /** One line of a connection test. */
@@ -166,16 +201,9 @@ export namespace Directories {
 }
 
 export namespace Runs {
-  export type Status =
-    | 'queued'
-    | 'running'
-    | 'succeeded'
-    | 'failed'
-    | 'cancelled'
-    | 'stopped-licence-limit'
-    | 'held-safety-threshold';
-  export type Trigger = 'schedule' | 'manual' | 'reset' | 'api';
-  export type Phase = 'fetching' | 'planning' | 'applying' | 'done';
+  export type Status = (typeof RUN_STATUSES)[number];
+  export type Trigger = (typeof RUN_TRIGGERS)[number];
+  export type Phase = (typeof RUN_PHASES)[number];
   export type Counts = {
     seen: number;
     created: number;
@@ -235,7 +263,7 @@ export namespace Audit {
     id: number;
     at: string;
     category: 'UserSync';
-    action: string;
+    action: AuditAction;
     directory: number | null;
     run: number | null;
     /** Username or group name. */

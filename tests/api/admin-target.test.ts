@@ -16,6 +16,9 @@ describe('admin users target', () => {
   const run = () => api.run(directoryId);
   let fake: GraphFake;
   let directoryId: number;
+  /** An admin (not a Super Admin) who runs syncs, and is also a person of the directory. */
+  let runnerToken: string;
+  const RUNNER_EMAIL = 'editor1@example.com';
   const adminByEmail = async (email: string) =>
     app.strapi.db.query(ADMIN_UID).findOne({ where: { email }, populate: ['roles'] });
   const roleNames = (user: { roles: { name: string }[] }) =>
@@ -25,11 +28,22 @@ describe('admin users target', () => {
     fake = await startGraphFake({ users: 60, groups: 6, seed: 3 });
     app = await startApp();
     api = pluginApi(app);
-    // The acting admin is also in the directory (same email), to be adopted below.
+    // The Super Admin is also in the directory (same email): never adopted, so never touched.
     fake.store.addUser({
       givenName: 'Ada',
       surname: 'Admin',
       mail: 'admin@example.com',
+      groupIds: [fake.groupId(0)],
+    });
+    // So is the admin who runs the syncs, to be adopted below.
+    runnerToken = await app.adminWith([
+      'plugin::user-directory-sync.read',
+      'plugin::user-directory-sync.run',
+    ]);
+    fake.store.addUser({
+      givenName: 'Ed',
+      surname: 'Itor1',
+      mail: RUNNER_EMAIL,
       groupIds: [fake.groupId(0)],
     });
     const res = await api.post('/directories', {
@@ -61,7 +75,10 @@ describe('admin users target', () => {
     fake.store
       .listUsers()
       .filter(
-        (user) => user.userType === 'Member' && user.mail && user.mail !== 'admin@example.com'
+        (user) =>
+          user.userType === 'Member' &&
+          user.mail &&
+          !['admin@example.com', RUNNER_EMAIL].includes(user.mail)
       );
 
   it('creates admin users, active and without a password, with roles from their groups', async () => {
@@ -124,26 +141,40 @@ describe('admin users target', () => {
   });
 
   it('never disables the admin running the sync, even once adopted and gone from the directory', async () => {
+    const runAsRunner = async () => {
+      const started = await app
+        .http()
+        .post(`/user-directory-sync/directories/${directoryId}/runs`)
+        .set('Authorization', `Bearer ${runnerToken}`)
+        .send({});
+      expect(started.status).toBe(202);
+      await app.strapi.plugin('user-directory-sync').service('runner').wait(started.body.data.id);
+      return (await api.get(`/runs/${started.body.data.id}`)).body.data;
+    };
     const preview = await api.get(`/directories/${directoryId}/adoption`);
+    const emails = preview.body.data.map(
+      (c: { localUser: { email: string } }) => c.localUser.email
+    );
+    expect(emails).not.toContain('admin@example.com');
     const me = preview.body.data.find(
-      (c: { localUser: { email: string } }) => c.localUser.email === 'admin@example.com'
+      (c: { localUser: { email: string } }) => c.localUser.email === RUNNER_EMAIL
     );
     expect(me).toBeDefined();
     await api.post(`/directories/${directoryId}/adoption`, {
       users: [me.localUser.id],
     });
-    await run();
+    await runAsRunner();
     fake.store.deleteUser(me.directoryUser.externalId, { permanent: true });
-    const third = await run();
+    const third = await runAsRunner();
     expect(third.status).toBe('succeeded');
     expect(third.counts.disabled).toBe(0);
-    expect((await adminByEmail('admin@example.com')).isActive).toBe(true);
-    const audit = await api.get(`/audit?directory=${directoryId}&action=user.skip&subject=admin`);
+    expect((await adminByEmail(RUNNER_EMAIL)).isActive).toBe(true);
+    const audit = await api.get(`/audit?directory=${directoryId}&action=user.skip&subject=editor1`);
     expect(
       audit.body.data.map((entry: { details: { reason: string } }) => entry.details.reason)
     ).toContain('the admin running the sync is never disabled');
-    const superAdmin = await adminByEmail('admin@example.com');
-    expect(roleNames(superAdmin)).toContain('Super Admin');
+    expect(roleNames(await adminByEmail(RUNNER_EMAIL))).toContain('Test role 1');
+    expect(roleNames(await adminByEmail('admin@example.com'))).toContain('Super Admin');
   });
 
   it('switching the group regex off unassigns the role the sync created, without deleting it', async () => {

@@ -134,6 +134,10 @@ describe('a CSV directory in the admin panel', () => {
   it('previews live which groups a regular expression keeps, and saves it', async () => {
     await directory.show('User groups');
     await page.getByRole('radio', { name: /matches a regular expression/ }).click();
+    // A catastrophic pattern: the preview refuses it with the server's own check, keeps nothing.
+    await directory.fill('groupSync.pattern', '^(a+)+$');
+    await page.getByText(/could take exponential time/).waitFor();
+    expect(await page.getByTestId('group-kept').count()).toBe(0);
     await directory.fill('groupSync.pattern', '^Intranet');
     const kept = page.getByTestId('group-kept');
     await kept.first().waitFor();

@@ -1,4 +1,6 @@
 /** Plugin configuration (config/plugins.ts `'user-directory-sync': { config: {...} }`). */
+import { validateSchema } from '../controllers/validation';
+import { bounded, boolean, strictObject, yup } from '../providers/schema';
 
 export type PluginConfig = {
   /** Key for encrypting secrets at rest; else USER_DIRECTORY_SYNC_KEY, else derived from APP_KEYS. */
@@ -24,36 +26,31 @@ const defaultConfig = {
   leaseSeconds: 120,
 } satisfies PluginConfig;
 
-const fail = (message: string): never => {
-  throw new Error(`user-directory-sync config: ${message}`);
-};
+/** The plugin config's schema (yup from @strapi/utils, as for the directory settings). */
+const configSchema = strictObject(
+  {
+    encryptionKey: yup
+      .string()
+      .typeError('must be a string of at least 16 characters')
+      .min(16, 'must be a string of at least 16 characters')
+      .nullable(),
+    allowHttp: boolean(),
+    csvMaxBytes: bounded(1, 2 ** 40, true),
+    batchSize: bounded(1, 5000, true),
+    scheduler: strictObject({ enabled: boolean().required('must be true or false') }, 'setting'),
+    leaseSeconds: bounded(1, 24 * 3600, true),
+  },
+  'setting'
+);
 
-const positiveInteger = (config: Record<string, unknown>, key: string) => {
-  const value = config[key];
-  if (value !== undefined && (!Number.isInteger(value) || (value as number) <= 0)) {
-    fail(`"${key}" must be a positive whole number, got ${JSON.stringify(value)}.`);
-  }
-};
-
-/** Fails Strapi's start-up with a message naming the bad setting. */
+/** Fails Strapi's start-up with a message naming each bad setting. */
 const validator = (config: unknown) => {
-  if (typeof config !== 'object' || config === null) fail('the config must be an object.');
-  const c = config as Record<string, unknown>;
-  const key = c.encryptionKey;
-  if (key !== undefined && key !== null && (typeof key !== 'string' || key.length < 16)) {
-    fail('"encryptionKey" must be a string of at least 16 characters.');
-  }
-  if (c.allowHttp !== undefined && typeof c.allowHttp !== 'boolean') {
-    fail('"allowHttp" must be true or false.');
-  }
-  positiveInteger(c, 'csvMaxBytes');
-  positiveInteger(c, 'batchSize');
-  positiveInteger(c, 'leaseSeconds');
-  const batchSize = c.batchSize as number | undefined;
-  if (batchSize !== undefined && batchSize > 5000) fail('"batchSize" must be at most 5000.');
-  const scheduler = c.scheduler as Record<string, unknown> | undefined;
-  if (scheduler !== undefined && typeof scheduler?.enabled !== 'boolean') {
-    fail('"scheduler.enabled" must be true or false.');
+  if (typeof config !== 'object' || config === null)
+    throw new Error('user-directory-sync config: the config must be an object.');
+  try {
+    validateSchema(configSchema, config);
+  } catch (error) {
+    throw new Error(`user-directory-sync config: ${(error as Error).message}`);
   }
 };
 

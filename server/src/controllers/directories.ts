@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { UID } from '../constants';
-import { describeError } from '../providers/errors';
+import { describeError, StopSyncError } from '../providers/errors';
+import type { DirectoryRow } from '../services/directories';
 import { getService } from '../utils/get-service';
 import { body, fail, idParam, optionalBoolean } from './validation';
 
@@ -8,16 +10,46 @@ type Ctx = {
   params: Record<string, string>;
   query: Record<string, unknown>;
   request: { body?: unknown };
-  state: { user?: { email?: string } };
+  state: { user?: { email?: string; roles?: { code?: string }[] } };
   body: unknown;
   status: number;
   throw(status: number, message: string): never;
 };
 
 const actorOf = (ctx: Ctx) => ctx.state.user?.email ?? 'admin';
+/** The admin saving settings, with the roles the Super Admin guard reads. */
+const adminOf = (ctx: Ctx) => ctx.state.user ?? null;
+
+/** The secrets whose state went from set to not set without the body asking (endpoint moved). */
+const clearedSecrets = (
+  before: Record<string, string>,
+  after: Record<string, string>,
+  asked: unknown
+) =>
+  Object.keys(before).filter(
+    (name) =>
+      before[name] === 'set' &&
+      after[name] !== 'set' &&
+      (asked as Record<string, unknown> | undefined)?.[name] === undefined
+  );
+
+/** The audit's note of an unsafe choice: every new user given one known password. */
+const passwordPolicyNote = (options: Record<string, unknown> | undefined) =>
+  options?.passwordPolicy === 'shared' ? { passwordPolicy: 'shared', unsafe: true } : {};
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const directories = () => getService('directories', { strapi });
+  /** A directory whose settings and secrets may be used now, else a 400 saying what to fix. */
+  const usable = (row: DirectoryRow) => {
+    try {
+      directories().validateForRun(row);
+    } catch (error) {
+      if (error instanceof StopSyncError)
+        throw new errors.ValidationError(error.message, { code: error.code });
+      throw error;
+    }
+    return row;
+  };
   /** One audit entry for an admin's action on a directory. */
   const record = (
     ctx: Ctx,
@@ -48,12 +80,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async create(ctx: Ctx) {
-      const data = await directories().create(body(ctx.request.body));
+      const data = await directories().create(body(ctx.request.body), adminOf(ctx));
       await record(
         ctx,
         'settings.update',
         { id: data.id, name: data.name },
-        { created: true, type: data.type }
+        { created: true, type: data.type, ...passwordPolicyNote(data.options) }
       );
       ctx.status = 201;
       ctx.body = { data };
@@ -61,12 +93,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async update(ctx: Ctx) {
       const input = body(ctx.request.body);
-      const data = await directories().update(idParam(ctx.params.id), input);
+      const id = idParam(ctx.params.id);
+      const before = await directories().describe(id);
+      const data = await directories().update(id, input, adminOf(ctx));
       const fields = Object.keys(input).map((key) =>
-        key === 'secrets' ? `secrets(${Object.keys(input.secrets as object).join(',')})` : key
+        key === 'secrets' && input.secrets && typeof input.secrets === 'object'
+          ? `secrets(${Object.keys(input.secrets).join(',')})`
+          : key
       );
-      await record(ctx, 'settings.update', { id: data.id, name: data.name }, { fields });
-      ctx.body = { data };
+      const cleared = clearedSecrets(before.secrets, data.secrets, input.secrets);
+      await record(
+        ctx,
+        'settings.update',
+        { id: data.id, name: data.name },
+        {
+          fields,
+          ...(cleared.length ? { clearedSecrets: cleared } : {}),
+          ...(input.options !== undefined ? passwordPolicyNote(data.options) : {}),
+        }
+      );
+      ctx.body = { data, meta: { clearedSecrets: cleared } };
     },
 
     async delete(ctx: Ctx) {
@@ -81,7 +127,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async testConnection(ctx: Ctx) {
-      const row = await directories().findRow(idParam(ctx.params.id));
+      const row = usable(await directories().findRow(idParam(ctx.params.id)));
       let result;
       try {
         const provider = directories().provider(row, { log: strapi.log });
@@ -104,7 +150,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async groups(ctx: Ctx) {
-      const row = await directories().findRow(idParam(ctx.params.id));
+      const row = usable(await directories().findRow(idParam(ctx.params.id)));
       const search = typeof ctx.query.search === 'string' ? ctx.query.search : undefined;
       const provider = directories().provider(row, { log: strapi.log });
       const groups = [];
@@ -179,9 +225,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async adoptionPreview(ctx: Ctx) {
-      ctx.body = {
-        data: await getService('adoption', { strapi }).candidates(idParam(ctx.params.id)),
-      };
+      const row = usable(await directories().findRow(idParam(ctx.params.id)));
+      ctx.body = { data: await getService('adoption', { strapi }).candidates(row.id) };
     },
 
     async adopt(ctx: Ctx) {
@@ -190,13 +235,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (users !== 'all' && !(Array.isArray(users) && users.every((id) => Number.isInteger(id)))) {
         fail('users', "must be a list of user ids or 'all'");
       }
-      optionalBoolean(input.dryRun, 'dryRun');
+      const dryRun = optionalBoolean(input.dryRun, 'dryRun') ?? false;
       ctx.body = {
         data: await getService('adoption', { strapi }).adopt(
           idParam(ctx.params.id),
           users as number[] | 'all',
-          actorOf(ctx)
+          actorOf(ctx),
+          { dryRun }
         ),
+        meta: { dryRun },
       };
     },
   };

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { UID } from '../constants';
+import { ACTIONS, UID } from '../constants';
 import { RunInProgressError } from '../services/runner';
 import { serializeRun } from '../sync/result';
 import { getService } from '../utils/get-service';
@@ -10,7 +10,7 @@ type Ctx = {
   params: Record<string, string>;
   query: Record<string, unknown>;
   request: { body?: unknown };
-  state: { user?: { email?: string } };
+  state: { user?: { email?: string }; userAbility?: { can(action: string): boolean } };
   body: unknown;
   status: number;
   throw(status: number, message: string): never;
@@ -70,12 +70,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: serializeRun(await findRun(idParam(ctx.params.id))) };
     },
 
-    /** The planned (dry run, held run) or applied changes of a run, per user. */
+    /**
+     * The planned (dry run, held run) or applied changes of a run, per user. Applied changes are
+     * audit entries, so reading them needs the audit action besides the read action of the route.
+     */
     async plan(ctx: Ctx) {
       const run = await findRun(idParam(ctx.params.id));
       const { page, pageSize } = pageParams(ctx.query, 500);
       const planned = await strapi.db.query(UID.planEntry).count({ where: { runId: run.id } });
       const uid = planned || run.dryRun ? UID.planEntry : UID.auditEntry;
+      if (uid === UID.auditEntry && !ctx.state.userAbility?.can(ACTIONS.audit)) {
+        // A PolicyError, not a ForbiddenError: Strapi replaces the latter's message with "Forbidden".
+        throw new errors.PolicyError(
+          'The changes of an applied run are audit entries: reading them needs the "Read the audit log" permission.'
+        );
+      }
       const where =
         uid === UID.planEntry
           ? { runId: run.id }

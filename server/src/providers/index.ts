@@ -2,6 +2,9 @@
 import { createAzureProvider } from './azure';
 import { createCsvProvider } from './csv';
 import { createOktaProvider } from './okta';
+import { azureSchema } from './azure/schema';
+import { csvSchema } from './csv/schema';
+import { oktaSchema } from './okta/schema';
 import type { ProviderDefinition } from './registry';
 
 const PROFILE_MAPPING = (names: [string, string][]) =>
@@ -19,6 +22,7 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['mobilePhone', 'phone'],
     ]),
     usersByGroup: true,
+    schema: azureSchema,
   },
   okta: {
     factory: createOktaProvider as ProviderDefinition['factory'],
@@ -31,6 +35,7 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['mobilePhone', 'phone'],
     ]),
     usersByGroup: true,
+    schema: oktaSchema,
   },
   csv: {
     factory: createCsvProvider as ProviderDefinition['factory'],
@@ -43,5 +48,6 @@ export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
       ['phone', 'phone'],
     ]),
     usersByGroup: false,
+    schema: csvSchema,
   },
 };

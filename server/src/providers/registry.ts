@@ -2,6 +2,7 @@
  * Which provider serves which directory type. The three real sources register themselves at start;
  * tests register a test-only type through the `providers` service.
  */
+import type { ProviderSchema } from './schema';
 import type { ProviderFactory } from './types';
 
 /** What the engine and the API need to know about one type of source. */
@@ -15,6 +16,11 @@ export type ProviderDefinition = {
   defaultMapping: { source: string; target: string }[];
   /** The source selects users by group (azure, okta): no group selected means no user. */
   usersByGroup: boolean;
+  /**
+   * The connection and options schemas (checked at save and before each run), and where the
+   * secrets go. A type without one (a test provider) gets its required fields checked only.
+   */
+  schema?: ProviderSchema;
 };
 
 export const createProviderRegistry = () => {

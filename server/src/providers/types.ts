@@ -37,6 +37,10 @@ export type DirectoryGroup = {
   description: string | null;
   /** externalIds of the member users (transitive where the source nests groups). */
   members: string[];
+  /** externalIds of the direct member users, where the source nests groups (else `members`). */
+  directMembers?: string[];
+  /** externalIds of the groups this group is a direct member of (nested groups: Entra ID). */
+  parents?: string[];
 };
 
 /**

@@ -3,6 +3,7 @@
  * entry is also emitted on Strapi's event hub so webhooks can carry it.
  */
 import type { Core } from '@strapi/strapi';
+import type { Audit } from '../../../shared/contracts';
 import { UID } from '../constants';
 import { insertRows, tableInfo } from '../db/sql';
 
@@ -30,6 +31,11 @@ export const EVENT_ACTIONS = [
   'user.update',
   'user.disable',
   'user.enable',
+  'group.create',
+  'group.update',
+  'group.delete',
+  'group.member.add',
+  'group.member.remove',
   'run.finish',
   'run.fail',
 ];
@@ -49,34 +55,49 @@ const whereOf = (filters: AuditFilters) => {
   return where;
 };
 
-const csvCell = (value: unknown) => {
-  const text =
+/** First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell, safe to open in a spreadsheet: a value that would start a formula (a user or group
+ * name like `=HYPERLINK(...)` comes from the directory, chosen by whoever controls it) is prefixed
+ * with a single quote, then quoted as RFC 4180 wants.
+ */
+export const csvCell = (value: unknown) => {
+  const raw =
     value === null || value === undefined
       ? ''
       : typeof value === 'string'
         ? value
         : JSON.stringify(value);
+  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
 export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** Writes entries in bulk and emits the webhook events. */
+  /**
+   * Writes entries in bulk and emits the webhook events once they are committed. Called inside a
+   * transaction (a batch of the applier, the runner's own run.* writes), the entries commit or roll
+   * back with it.
+   */
   async record(entries: AuditInput[]) {
     if (!entries.length) return;
     const at = new Date();
     const table = tableInfo(strapi, UID.auditEntry);
-    await strapi.db.transaction(({ trx }) =>
-      insertRows(
+    await strapi.db.transaction(async ({ trx, onCommit }) => {
+      await insertRows(
         trx,
         table,
         entries.map((entry) => ({ ...entry, at, category: 'UserSync' }))
-      )
-    );
-    for (const entry of entries) {
-      if (EVENT_ACTIONS.includes(entry.action)) {
-        void strapi.eventHub.emit(`user-directory-sync.${entry.action}`, { ...entry, at });
-      }
-    }
+      );
+      onCommit(() => {
+        for (const entry of entries) {
+          if (EVENT_ACTIONS.includes(entry.action)) {
+            void strapi.eventHub.emit(`user-directory-sync.${entry.action}`, { ...entry, at });
+          }
+        }
+      });
+    });
   },
 
   async find(filters: AuditFilters, page: number, pageSize: number) {
@@ -127,11 +148,12 @@ export const createAuditService = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 });
 
-const serialize = (row: Record<string, unknown>) => ({
+/** The contract's `Audit.Entry` (shared/contracts) from an audit row. */
+const serialize = (row: Record<string, unknown>): Audit.Entry => ({
   id: row.id as number,
   at: row.at instanceof Date ? row.at.toISOString() : String(row.at),
   category: 'UserSync' as const,
-  action: row.action as string,
+  action: row.action as Audit.Entry['action'],
   directory: (row.directoryId as number | null) ?? null,
   run: (row.runId as number | null) ?? null,
   subject: (row.subject as string | null) ?? null,

@@ -3,10 +3,19 @@
  * field), keeps secrets encrypted and write-only, and builds the provider for a run.
  */
 import { randomUUID } from 'node:crypto';
-import cron from 'node-cron';
 import { errors } from '@strapi/utils';
 import type { Core } from '@strapi/strapi';
-import { GROUP_SYNC_MODES, LEAVE_POLICIES, TARGETS, UID } from '../constants';
+import type { Directories } from '../../../shared/contracts';
+import { ADMIN_ROLE_UID, PROFILE_ATTRIBUTES, TARGETS, UID } from '../constants';
+import { validateSchema } from '../controllers/validation';
+import {
+  bodySchema,
+  namesSuperAdmin,
+  settingsSchema,
+  type SettingsContext,
+} from '../controllers/validation/directory';
+import { StopSyncError } from '../providers/errors';
+import type { ProviderDefinition } from '../providers/registry';
 import type { DirectoryProvider, ProviderContext } from '../providers/types';
 import { nextRunAfter } from '../sync/schedule';
 import { getConfig, getService } from '../utils/get-service';
@@ -27,7 +36,8 @@ export type DirectoryRow = {
   groupSync: {
     mode: 'all' | 'regex' | 'none';
     pattern?: string;
-    roles?: { group: string; role: string }[];
+    /** The ordered group -> role map: a group (externalId or name) or a name pattern. */
+    roles?: { group?: string; pattern?: string; role: string }[];
   } | null;
   mapping: { source: string; target: string }[] | null;
   safety: {
@@ -60,20 +70,20 @@ export const DEFAULT_SAFETY = {
 } as const;
 export const DEFAULT_GROUP_SYNC = { mode: 'none', roles: [] } as const;
 
-type FieldError = { path: string; message: string };
+/** Who saves a directory: the admin's roles decide whether Super Admin may be granted. */
+export type Actor = { roles?: { code?: string }[] } | null | undefined;
 
-const fail = (errorsList: FieldError[]): never => {
-  throw new errors.ValidationError(errorsList.map((e) => `${e.path}: ${e.message}`).join('; '), {
-    errors: errorsList.map((e) => ({
-      path: e.path.split('.'),
-      message: e.message,
-      name: 'ValidationError',
-    })),
-  });
-};
+const SUPER_ADMIN_CODE = 'strapi-super-admin';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A 400 naming one field. */
+const refuse = (path: string[], message: string): never => {
+  throw new errors.ValidationError(`${path.join('.')}: ${message}`, {
+    errors: [{ path, message, name: 'ValidationError' }],
+  });
+};
 
 const iso = (value: string | Date | null) => (value ? new Date(value).toISOString() : null);
 
@@ -81,151 +91,20 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
   const registry = () => getService('providers', { strapi });
   const secrets = () => getService('secrets', { strapi });
 
-  /** Checks a full or partial directory body; returns the errors found. */
-  const check = (
-    body: Record<string, unknown>,
-    existing: DirectoryRow | null,
-    mappable: string[]
-  ) => {
-    const problems: FieldError[] = [];
-    const add = (path: string, message: string) => problems.push({ path, message });
-    const type = (existing?.type ?? body.type) as string;
-    const definition = registry().get(type);
-    if (!existing) {
-      if (typeof body.name !== 'string' || !body.name.trim()) add('name', 'a name is required');
-      if (!definition) add('type', `must be one of ${registry().types().join(', ')}`);
-    } else if (body.type !== undefined && body.type !== existing.type) {
-      add('type', 'the type of a directory cannot change; create another directory');
-    }
-    if (
-      body.name !== undefined &&
-      (typeof body.name !== 'string' || !body.name.trim() || body.name.length > 100)
-    ) {
-      add('name', 'must be a non-empty text of at most 100 characters');
-    }
-    if (body.enabled !== undefined && typeof body.enabled !== 'boolean')
-      add('enabled', 'must be true or false');
-    if (body.target !== undefined && !TARGETS.includes(body.target as never))
-      add('target', `must be one of ${TARGETS.join(', ')}`);
-    if (
-      body.loginProvider !== undefined &&
-      (typeof body.loginProvider !== 'string' || !/^[a-z0-9_-]{1,50}$/i.test(body.loginProvider))
-    ) {
-      add('loginProvider', "must be a provider name such as 'local' or 'microsoft'");
-    }
-    if (
-      body.schedule !== undefined &&
-      (typeof body.schedule !== 'string' || !cron.validate(body.schedule))
-    ) {
-      add(
-        'schedule',
-        `'${String(body.schedule)}' is not a valid cron expression (e.g. '0 * * * *' for every hour)`
-      );
-    }
-    if (body.connection !== undefined || !existing) {
-      const connection = body.connection ?? {};
-      if (!isObject(connection)) add('connection', 'must be an object');
-      else if (definition) {
-        for (const field of definition.requiredConnection) {
-          const value = connection[field] ?? existing?.connection?.[field];
-          if (value === undefined || value === null || value === '')
-            add(`connection.${field}`, 'is required');
-        }
-      }
-    }
-    if (body.secrets !== undefined) {
-      if (!isObject(body.secrets)) add('secrets', 'must be an object of name: value');
-      else {
-        for (const [name, value] of Object.entries(body.secrets)) {
-          if (definition && !definition.secrets.includes(name))
-            add(`secrets.${name}`, `unknown secret; expected ${definition.secrets.join(', ')}`);
-          else if (value !== null && typeof value !== 'string')
-            add(`secrets.${name}`, 'must be a text or null');
-        }
-      }
-    }
-    if (
-      body.userGroups !== undefined &&
-      (!Array.isArray(body.userGroups) || body.userGroups.some((g) => typeof g !== 'string'))
-    ) {
-      add('userGroups', 'must be a list of group ids');
-    }
-    if (body.groupSync !== undefined) {
-      const groupSync = body.groupSync;
-      if (!isObject(groupSync) || !GROUP_SYNC_MODES.includes(groupSync.mode as never)) {
-        add('groupSync.mode', `must be one of ${GROUP_SYNC_MODES.join(', ')}`);
-      } else {
-        if (groupSync.mode === 'regex') {
-          try {
-            new RegExp(String(groupSync.pattern ?? ''));
-            if (!groupSync.pattern) add('groupSync.pattern', 'a pattern is required in regex mode');
-          } catch (error) {
-            add('groupSync.pattern', `not a valid regular expression: ${(error as Error).message}`);
-          }
-        }
-        const roles = groupSync.roles ?? [];
-        if (
-          !Array.isArray(roles) ||
-          roles.some(
-            (row) => !isObject(row) || typeof row.group !== 'string' || typeof row.role !== 'string'
-          )
-        ) {
-          add('groupSync.roles', 'must be a list of { group, role }');
-        }
-      }
-    }
-    if (body.mapping !== undefined) {
-      if (!Array.isArray(body.mapping)) add('mapping', 'must be a list of { source, target }');
-      else {
-        body.mapping.forEach((row, i) => {
-          if (
-            !isObject(row) ||
-            typeof row.source !== 'string' ||
-            !row.source ||
-            typeof row.target !== 'string'
-          ) {
-            add(`mapping.${i}`, 'must be { source, target }');
-          } else if (!mappable.includes(row.target)) {
-            add(
-              `mapping.${i}.target`,
-              `'${row.target}' is not an attribute of the user; choose one of ${mappable.join(', ')}`
-            );
-          }
-        });
-      }
-    }
-    if (body.safety !== undefined) {
-      const safety = body.safety;
-      if (!isObject(safety)) add('safety', 'must be an object');
-      else {
-        const percent = safety.maxDisablePercent;
-        if (
-          percent !== undefined &&
-          (typeof percent !== 'number' || percent < 0 || percent > 100)
-        ) {
-          add('safety.maxDisablePercent', 'must be a number from 0 to 100');
-        }
-        const limit = safety.licenceLimit;
-        if (
-          limit !== undefined &&
-          limit !== null &&
-          (!Number.isInteger(limit) || (limit as number) < 0)
-        ) {
-          add('safety.licenceLimit', 'must be a whole number of users, or null for no limit');
-        }
-        if (safety.onLeave !== undefined && !LEAVE_POLICIES.includes(safety.onLeave as never)) {
-          add('safety.onLeave', `must be one of ${LEAVE_POLICIES.join(', ')}`);
-        }
-      }
-    }
-    if (body.options !== undefined && !isObject(body.options)) add('options', 'must be an object');
-    return problems;
+  /**
+   * The attributes a mapping row may write: the target's fields; for admin users, also the
+   * profile attributes they lack (kept on the identity link, where the org chart reads them).
+   */
+  const mappableFields = (target: string) => {
+    const fields = getService('runner', { strapi }).targetFor(target, 'local').mappableFields();
+    return target === 'admin' ? [...new Set([...fields, ...PROFILE_ATTRIBUTES])] : fields;
   };
 
-  const mappableFields = (target: string) =>
-    getService('runner', { strapi }).targetFor(target, 'local').mappableFields();
-
-  const serialize = (row: DirectoryRow, lastRun: Record<string, unknown> | null = null) => {
+  /** The contract's `Directories.Directory` (shared/contracts): secrets only as set / not set. */
+  const serialize = (
+    row: DirectoryRow,
+    lastRun: Record<string, unknown> | null = null
+  ): Directories.Directory => {
     const definition = registry().get(row.type);
     return {
       id: row.id,
@@ -239,7 +118,7 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       connection: row.connection ?? {},
       secrets: secrets().describe(row.secrets, definition?.secrets ?? []),
       userGroups: row.userGroups ?? [],
-      groupSync: row.groupSync ?? DEFAULT_GROUP_SYNC,
+      groupSync: row.groupSync ?? { ...DEFAULT_GROUP_SYNC, roles: [] },
       mapping: row.mapping ?? definition?.defaultMapping ?? [],
       safety: { ...DEFAULT_SAFETY, ...(row.safety ?? {}) },
       options: row.options ?? {},
@@ -266,27 +145,144 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
     return row;
   };
 
-  const pick = (body: Record<string, unknown>) => {
-    const data: Record<string, unknown> = {};
-    for (const key of [
-      'name',
-      'enabled',
-      'target',
-      'loginProvider',
-      'schedule',
-      'userGroups',
-      'groupSync',
-      'mapping',
-      'options',
-    ]) {
-      if (body[key] !== undefined) data[key] = body[key];
+  /** The definition of a directory type, or a 400 naming `type`. */
+  const definitionOf = (type: string): ProviderDefinition =>
+    registry().get(type) ?? refuse(['type'], `must be one of ${registry().types().join(', ')}`);
+
+  /** The directory as it will be: the stored row (or a new one's defaults) with the body applied. */
+  const merged = (
+    body: Record<string, unknown>,
+    existing: DirectoryRow | null,
+    definition: ProviderDefinition
+  ) => {
+    const given = <T>(key: string, fallback: T): T =>
+      body[key] !== undefined ? (body[key] as T) : fallback;
+    return {
+      name: given('name', existing?.name),
+      enabled: given('enabled', existing?.enabled ?? false),
+      target: given('target', existing?.target ?? 'users-permissions'),
+      loginProvider: given('loginProvider', existing?.loginProvider ?? 'local'),
+      schedule: given('schedule', existing?.schedule ?? '0 * * * *'),
+      connection: {
+        ...(existing?.connection ?? {}),
+        ...((body.connection as Record<string, unknown> | undefined) ?? {}),
+      },
+      userGroups: given('userGroups', existing?.userGroups ?? []),
+      groupSync: given('groupSync', existing?.groupSync ?? DEFAULT_GROUP_SYNC),
+      mapping: given('mapping', existing?.mapping ?? definition.defaultMapping),
+      safety: {
+        ...DEFAULT_SAFETY,
+        ...(existing?.safety ?? {}),
+        ...((body.safety as object | undefined) ?? {}),
+      },
+      options: given('options', existing?.options ?? {}),
+    };
+  };
+
+  /** Where a connection sends its secrets (undefined: a type that does not say). */
+  const endpointOf = (definition: ProviderDefinition, connection: Record<string, unknown>) =>
+    definition.schema?.endpoint?.(connection);
+
+  /**
+   * The stored secrets after a save: the body's applied, each secret that travels to the source
+   * sealed with the endpoint it is saved for, and those of the old endpoint dropped when the
+   * endpoint changed and the body brought no new value.
+   */
+  const sealSecrets = (
+    definition: ProviderDefinition,
+    stored: Record<string, string> | null,
+    incoming: unknown,
+    before: Record<string, unknown> | undefined,
+    after: Record<string, unknown>
+  ) => {
+    const bound = definition.schema?.boundSecrets ?? [];
+    const given = (incoming ?? {}) as Record<string, string | null>;
+    const endpoint = endpointOf(definition, after);
+    const moved = before !== undefined && endpointOf(definition, before) !== endpoint;
+    const kept = Object.fromEntries(
+      Object.entries(stored ?? {}).filter(([name]) => !(moved && bound.includes(name)))
+    );
+    return secrets().merge(kept, given, (name) => (bound.includes(name) ? endpoint : undefined));
+  };
+
+  /** Checks the settings a directory will have; a 400 naming each field that is wrong. */
+  const checkSettings = (
+    settings: Record<string, unknown>,
+    definition: ProviderDefinition,
+    secretsSet: string[]
+  ) => {
+    const target = settings.target as string;
+    const mappable = TARGETS.includes(target as never) ? mappableFields(target) : [];
+    const context: SettingsContext = { allowHttp: getConfig(strapi).allowHttp, secretsSet };
+    validateSchema(settingsSchema(definition, mappable), settings, context);
+  };
+
+  /** A directory that has run keeps its target: its links point at rows of that target's table. */
+  const guardTarget = async (existing: DirectoryRow, target: string) => {
+    if (target === existing.target) return;
+    const where = { directoryId: existing.id };
+    const runs = await strapi.db.query(UID.syncRun).count({ where });
+    const links = await strapi.db.query(UID.identity).count({ where });
+    if (runs || links) {
+      refuse(
+        ['target'],
+        `this directory has already run (${runs} runs, ${links} identity links): its target stays '${existing.target}'. Create a new directory to sync '${target}'`
+      );
     }
-    return data;
+  };
+
+  /** With the admin target, only a Super Admin may have the sync hand out the Super Admin role. */
+  const guardSuperAdmin = async (settings: ReturnType<typeof merged>, actor: Actor) => {
+    if (actor === undefined || settings.target !== 'admin') return;
+    if (actor?.roles?.some((role) => role.code === SUPER_ADMIN_CODE)) return;
+    const superAdmin = (await strapi.db
+      .query(ADMIN_ROLE_UID)
+      .findOne({ where: { code: SUPER_ADMIN_CODE }, select: ['code', 'name'] })) as {
+      code: string;
+      name: string;
+    } | null;
+    if (!superAdmin) return;
+    const message = `only a Super Admin may have the sync give the ${superAdmin.name} role`;
+    const roles = isObject(settings.groupSync) ? (settings.groupSync.roles ?? []) : [];
+    roles.forEach((row, i) => {
+      if (namesSuperAdmin(row.role, superAdmin))
+        refuse(['groupSync', 'roles', String(i), 'role'], message);
+    });
+    if (namesSuperAdmin(settings.options?.adminDefaultRole, superAdmin))
+      refuse(['options', 'adminDefaultRole'], message);
+  };
+
+  /**
+   * Checks a stored directory before it is used (run, connection test, group listing): the same
+   * schemas as at save, and secrets only for the endpoint they were saved for. StopSyncError.
+   */
+  const validateForRun = (row: DirectoryRow) => {
+    const definition = registry().get(row.type);
+    if (!definition) {
+      throw new StopSyncError(
+        'unknown-type',
+        `No provider is registered for directory type '${row.type}'`
+      );
+    }
+    try {
+      checkSettings(merged({}, row, definition), definition, Object.keys(row.secrets ?? {}));
+    } catch (error) {
+      if (!(error instanceof errors.ValidationError)) throw error;
+      throw new StopSyncError(
+        'invalid-settings',
+        `The directory's settings are not valid (${error.message}): correct them in Settings > User Directory Sync.`
+      );
+    }
+    return {
+      definition,
+      secrets: secrets().open(row.secrets, endpointOf(definition, row.connection ?? {})),
+    };
   };
 
   return {
     serialize,
     findRow,
+    validateForRun,
 
     async list() {
       const rows = (await strapi.db
@@ -301,61 +297,59 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       return serialize(row, await latestRun(id));
     },
 
-    async create(body: Record<string, unknown>) {
-      const target = (body.target as string) ?? 'users-permissions';
-      const problems = check(
-        body,
-        null,
-        TARGETS.includes(target as never) ? mappableFields(target) : []
+    /** Creates a directory; `actor` is the admin saving it (undefined: server code, trusted). */
+    async create(body: Record<string, unknown>, actor?: Actor) {
+      const definition = definitionOf(body.type as string);
+      validateSchema(
+        bodySchema({ types: registry().types(), secretNames: definition.secrets }),
+        body
       );
-      if (problems.length) fail(problems);
-      const definition = registry().get(body.type as string)!;
-      const schedule = (body.schedule as string) ?? '0 * * * *';
+      const settings = merged(body, null, definition);
+      const sealed = sealSecrets(definition, null, body.secrets, undefined, settings.connection);
+      checkSettings(settings, definition, Object.keys(sealed));
+      await guardSuperAdmin(settings, actor);
       const row = await strapi.db.query(UID.directory).create({
         data: {
           type: body.type,
-          target,
-          loginProvider: 'local',
-          schedule,
-          userGroups: [],
-          groupSync: DEFAULT_GROUP_SYNC,
-          mapping: definition.defaultMapping,
-          options: {},
-          enabled: false,
-          ...pick(body),
-          connection: body.connection ?? {},
-          safety: { ...DEFAULT_SAFETY, ...((body.safety as object) ?? {}) },
-          secrets: secrets().merge(null, body.secrets as Record<string, string | null>),
+          ...settings,
+          secrets: sealed,
           directoryKey: randomUUID(),
-          nextRunAt: nextRunAfter(schedule, new Date()),
+          nextRunAt: nextRunAfter(settings.schedule, new Date()),
         },
       });
       return serialize(row as DirectoryRow);
     },
 
-    async update(id: number, body: Record<string, unknown>) {
+    /**
+     * Changes a directory. Where it connects changing (endpoint) clears its secrets for the old
+     * endpoint unless new ones come in the same body; the target is fixed once it has run.
+     */
+    async update(id: number, body: Record<string, unknown>, actor?: Actor) {
       const existing = await findRow(id);
-      const target = (body.target as string) ?? existing.target;
-      const problems = check(
-        body,
-        existing,
-        TARGETS.includes(target as never) ? mappableFields(target) : []
+      const definition = definitionOf(existing.type);
+      validateSchema(
+        bodySchema({
+          types: registry().types(),
+          existingType: existing.type,
+          secretNames: definition.secrets,
+        }),
+        body
       );
-      if (problems.length) fail(problems);
-      const data: Record<string, unknown> = pick(body);
-      if (body.connection !== undefined)
-        data.connection = { ...(existing.connection ?? {}), ...(body.connection as object) };
-      if (body.safety !== undefined)
-        data.safety = { ...DEFAULT_SAFETY, ...(existing.safety ?? {}), ...(body.safety as object) };
-      if (body.secrets !== undefined)
-        data.secrets = secrets().merge(
-          existing.secrets,
-          body.secrets as Record<string, string | null>
-        );
+      const settings = merged(body, existing, definition);
+      const sealed = sealSecrets(
+        definition,
+        existing.secrets,
+        body.secrets,
+        existing.connection ?? {},
+        settings.connection
+      );
+      checkSettings(settings, definition, Object.keys(sealed));
+      await guardTarget(existing, settings.target);
+      await guardSuperAdmin(settings, actor);
+      const data: Record<string, unknown> = { ...settings, secrets: sealed };
       // What is synced changed: forget the delta state so the next run reads (and re-plans) everyone.
       if (RESYNC_FIELDS.some((field) => body[field] !== undefined)) data.state = {};
-      if (body.schedule !== undefined)
-        data.nextRunAt = nextRunAfter(body.schedule as string, new Date());
+      if (body.schedule !== undefined) data.nextRunAt = nextRunAfter(settings.schedule, new Date());
       const row = await strapi.db.query(UID.directory).update({ where: { id }, data });
       return serialize(row as DirectoryRow);
     },
@@ -384,13 +378,12 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       return serialize(row as DirectoryRow);
     },
 
-    /** The provider for a directory, with secrets decrypted (server side only). */
+    /**
+     * The provider for a directory, with secrets decrypted (server side only). Refuses
+     * (StopSyncError) settings that are not valid and secrets saved for another endpoint.
+     */
     provider(row: DirectoryRow, context: ProviderContext): DirectoryProvider {
-      const definition = registry().get(row.type);
-      if (!definition)
-        throw new errors.ApplicationError(
-          `No provider is registered for directory type '${row.type}'`
-        );
+      const { definition, secrets: opened } = validateForRun(row);
       const factory = definition.factory as unknown as (
         settings: unknown,
         ctx: ProviderContext
@@ -398,7 +391,7 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       return factory(
         {
           connection: row.connection ?? {},
-          secrets: secrets().open(row.secrets),
+          secrets: opened,
           userGroups: row.userGroups ?? [],
           state: row.state ?? {},
           options: {
@@ -412,6 +405,11 @@ export const createDirectoriesService = ({ strapi }: { strapi: Core.Strapi }) =>
       );
     },
   };
+};
+
+/** Checks a stored directory before a run (the runner's guard): throws StopSyncError. */
+export const validateDirectoryForRun = (strapi: Core.Strapi, row: DirectoryRow) => {
+  getService('directories', { strapi }).validateForRun(row);
 };
 
 export type DirectoriesService = ReturnType<typeof createDirectoriesService>;

@@ -1,6 +1,7 @@
 import { createAdoptionService } from './adoption';
 import { createAuditService } from './audit';
 import { createDirectoriesService } from './directories';
+import { createGroupsService } from './groups';
 import { createMediaService } from './media';
 import { createOrgChartService } from './org-chart';
 import { createRunnerService } from './runner';
@@ -12,6 +13,7 @@ export default {
   adoption: createAdoptionService,
   audit: createAuditService,
   directories: createDirectoriesService,
+  groups: createGroupsService,
   media: createMediaService,
   'org-chart': createOrgChartService,
   runner: createRunnerService,

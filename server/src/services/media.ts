@@ -8,6 +8,15 @@ import { Readable } from 'node:stream';
 import type { Core } from '@strapi/strapi';
 import { StopSyncError } from '../providers/errors';
 
+/**
+ * Whether `location` lies inside `folder`, compared by whole path segments: `/srv/public-old/x`
+ * is not inside `/srv/public` (a prefix test of the strings would say it is).
+ */
+export const isInside = (folder: string, location: string): boolean => {
+  const relative = path.relative(folder, location);
+  return relative !== '' && !path.isAbsolute(relative) && relative.split(path.sep)[0] !== '..';
+};
+
 export const createMediaService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async open(fileId: number) {
     const file = (await strapi.db
@@ -24,9 +33,9 @@ export const createMediaService = ({ strapi }: { strapi: Core.Strapi }) => ({
       );
     }
     if (file.url.startsWith('/')) {
-      const publicDir = strapi.dirs.static.public;
+      const publicDir = path.resolve(strapi.dirs.static.public);
       const location = path.resolve(publicDir, `.${file.url}`);
-      if (!location.startsWith(path.resolve(publicDir))) {
+      if (!isInside(publicDir, location)) {
         throw new StopSyncError(
           'csv-media-path',
           `Media Library file ${fileId} has an unexpected path.`

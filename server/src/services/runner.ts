@@ -6,10 +6,12 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { UID, type SyncRunTrigger } from '../constants';
-import { runSync } from '../sync/engine';
+import { runSync } from '../sync/run';
+import { runPush, type PushOutcome } from '../sync/push';
+import type { DirectoryChanges, DirectoryProvider } from '../providers/types';
 import { EMPTY_COUNTS, serializeRun } from '../sync/result';
 import { describeError } from '../providers/errors';
-import { createLease } from '../sync/lease';
+import { LeaseLostError, createLease } from '../sync/lease';
 import { createAdminTarget } from '../sync/targets/admin';
 import { createUsersPermissionsTarget } from '../sync/targets/users-permissions';
 import type { SyncTarget } from '../sync/targets/types';
@@ -68,26 +70,18 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const directories = getService('directories', { strapi });
     const directory = await directories.findRow(directoryId);
     const base = { directoryId, runId, actor: options.actor };
-    await audit.record([
-      {
-        ...base,
-        action: 'run.start',
-        subject: directory.name,
-        details: { trigger: options.trigger, dryRun: !!options.dryRun },
-      },
-    ]);
-    const renewal = setInterval(
-      () => {
-        void lease().renew(directoryId, runId);
-      },
-      (getConfig(strapi).leaseSeconds * 1000) / 3
-    );
+    // A lost lease aborts the run with a LeaseLostError as the reason (see the catch below).
+    const stopRenewal = lease().keepAlive(directoryId, runId, controller);
     // A cancel asked through another instance is a flag on the run row: look at it every 2 s.
     const cancelWatch = setInterval(() => {
-      void runs()
+      runs()
         .findOne({ where: { id: runId }, select: ['cancelRequested'] })
         .then(
-          (row: { cancelRequested?: boolean } | null) => row?.cancelRequested && controller.abort()
+          (row: { cancelRequested?: boolean } | null) => {
+            if (row?.cancelRequested) controller.abort();
+          },
+          () =>
+            strapi.log.warn(`[user-directory-sync] run ${runId}: reading its cancel flag failed`)
         );
     }, 2000);
     const log = {
@@ -95,9 +89,11 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       info: (message: string) => strapi.log.info(message),
       warn: (message: string) => strapi.log.warn(message),
     };
-    const provider = directories.provider(directory, { log, signal });
     const lastProgress = { phase: '', at: 0 };
+    let provider: DirectoryProvider | null = null;
     try {
+      // Refuses settings that are not valid, and secrets saved for another endpoint (StopSyncError).
+      provider = directories.provider(directory, { log, signal });
       const outcome = await runSync({
         strapi,
         directory,
@@ -110,8 +106,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         signal,
         forceFull: !!options.forceFull,
         batchSize: getConfig(strapi).batchSize,
-        defaultPassword:
+        sharedPassword:
           getService('secrets', { strapi }).open(directory.secrets).defaultPassword ?? null,
+        passwordDigest: (password) => getService('secrets', { strapi }).keyedDigest(password),
         record: (entries) => audit.record(entries),
         log,
         progress: async (phase, done, total) => {
@@ -123,38 +120,44 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
           await runs().update({ where: { id: runId }, data: { phase, done, total } });
         },
       });
-      await finish(runId, {
-        status: outcome.status,
-        counts: outcome.counts,
-        mode: outcome.mode,
-        error:
-          outcome.message && outcome.status !== 'succeeded'
-            ? { code: outcome.status, message: outcome.message }
-            : null,
-      });
-      if (!options.dryRun) {
-        const now = new Date();
-        await strapi.db.query(UID.directory).update({
-          where: { id: directoryId },
-          data: {
-            lastRunAt: now,
-            // Only a complete run moves the source's cursor: a held or licence-stopped run must be
-            // read again in full (a confirmed CSV would otherwise look "unchanged").
-            ...(outcome.state && outcome.status === 'succeeded' ? { state: outcome.state } : {}),
-            ...(outcome.mode === 'full' ? { lastFullSyncAt: now } : {}),
-          },
+      // The outcome, the directory's cursor and the run.finish entry commit together or not at all.
+      await strapi.db.transaction(async () => {
+        await finish(runId, {
+          status: outcome.status,
+          counts: outcome.counts,
+          mode: outcome.mode,
+          error:
+            outcome.message && outcome.status !== 'succeeded'
+              ? { code: outcome.status, message: outcome.message }
+              : null,
         });
-      }
-      await audit.record([
-        {
-          ...base,
-          action: 'run.finish',
-          subject: directory.name,
-          details: { status: outcome.status, counts: outcome.counts, message: outcome.message },
-        },
-      ]);
+        if (!options.dryRun) {
+          const now = new Date();
+          await strapi.db.query(UID.directory).update({
+            where: { id: directoryId },
+            data: {
+              lastRunAt: now,
+              // Only a complete run moves the source's cursor: a held or licence-stopped run must be
+              // read again in full (a confirmed CSV would otherwise look "unchanged").
+              ...(outcome.state && outcome.status === 'succeeded' ? { state: outcome.state } : {}),
+              ...(outcome.mode === 'full' ? { lastFullSyncAt: now } : {}),
+            },
+          });
+        }
+        await audit.record([
+          {
+            ...base,
+            action: 'run.finish',
+            subject: directory.name,
+            details: { status: outcome.status, counts: outcome.counts, message: outcome.message },
+          },
+        ]);
+      });
     } catch (error) {
-      const described = describeError(error);
+      // Aborted by a lost lease: the reason says so, whatever the engine threw on its way out.
+      const described = describeError(
+        signal.reason instanceof LeaseLostError ? signal.reason : error
+      );
       const cancelled = described.code === 'cancelled';
       strapi.log.warn(
         `[user-directory-sync] run ${runId} of '${directory.name}' ${cancelled ? 'was cancelled' : 'failed'}: ${described.message}`
@@ -163,18 +166,20 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         string,
         unknown
       > | null;
-      await finish(runId, {
-        status: cancelled ? 'cancelled' : 'failed',
-        error: described,
-        counts: current?.counts ?? EMPTY_COUNTS,
+      await strapi.db.transaction(async () => {
+        await finish(runId, {
+          status: cancelled ? 'cancelled' : 'failed',
+          error: described,
+          counts: current?.counts ?? EMPTY_COUNTS,
+        });
+        await audit.record([
+          { ...base, action: 'run.fail', subject: directory.name, details: { error: described } },
+        ]);
       });
-      await audit.record([
-        { ...base, action: 'run.fail', subject: directory.name, details: { error: described } },
-      ]);
     } finally {
-      clearInterval(renewal);
+      stopRenewal();
       clearInterval(cancelWatch);
-      await provider.close?.();
+      await provider?.close?.();
       await lease().release(directoryId, runId);
     }
   };
@@ -206,7 +211,20 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         await runs().delete({ where: { id: runId } });
         throw new RunInProgressError(directory.name);
       }
-      await runs().update({ where: { id: runId }, data: { status: 'running' } });
+      // The run's status and its run.start entry commit together.
+      await strapi.db.transaction(async () => {
+        await runs().update({ where: { id: runId }, data: { status: 'running' } });
+        await getService('audit', { strapi }).record([
+          {
+            directoryId,
+            runId,
+            actor: options.actor,
+            action: 'run.start',
+            subject: directory.name,
+            details: { trigger: options.trigger, dryRun: !!options.dryRun },
+          },
+        ]);
+      });
       const controller = new AbortController();
       const done = execute(runId, directoryId, options, controller)
         .catch((error) => {
@@ -215,6 +233,87 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         .finally(() => active.delete(runId));
       active.set(runId, { controller, done });
       return serializeRun({ ...run, status: 'running' });
+    },
+
+    /**
+     * Applies changes pushed by the directory (SCIM) through the same steps as a delta round. No
+     * lease: pushes for different people run side by side.
+     */
+    async push(
+      directoryId: number,
+      changes: DirectoryChanges,
+      options: { actor: string; origin: string; confirm?: boolean }
+    ): Promise<PushOutcome> {
+      const directory = await getService('directories', { strapi }).findRow(directoryId);
+      const audit = getService('audit', { strapi });
+      const secrets = getService('secrets', { strapi });
+      return runPush({
+        strapi,
+        directory,
+        target: targetFor(directory.target, directory.loginProvider, directory.options ?? {}),
+        dryRun: false,
+        confirm: !!options.confirm,
+        actor: options.actor,
+        origin: options.origin,
+        changes,
+        record: (entries) => audit.record(entries),
+        progress: async () => {},
+        sharedPassword: secrets.open(directory.secrets).defaultPassword ?? null,
+        passwordDigest: (password) => secrets.keyedDigest(password),
+        batchSize: getConfig(strapi).batchSize,
+        log: { info: (message: string) => strapi.log.info(message) },
+        createHeldRun: async () => {
+          const now = new Date();
+          const run = (await runs().create({
+            data: {
+              directoryId,
+              trigger: 'push',
+              mode: 'push',
+              status: 'held-safety-threshold',
+              phase: 'done',
+              startedAt: now,
+              finishedAt: now,
+              counts: EMPTY_COUNTS,
+              actor: options.actor,
+              owner,
+            },
+          })) as { id: number };
+          return run.id;
+        },
+      });
+    },
+
+    /**
+     * Confirms the held deactivations of pushes: applies every held `user.disable` of the
+     * directory's held push runs, past the threshold, and closes those runs.
+     */
+    async confirmPushes(directoryId: number, actor: string): Promise<PushOutcome | null> {
+      const held = (await runs().findMany({
+        where: { directoryId, trigger: 'push', status: 'held-safety-threshold' },
+        select: ['id'],
+      })) as { id: number }[];
+      if (!held.length) return null;
+      const entries = (await strapi.db.query(UID.planEntry).findMany({
+        where: { runId: { $in: held.map((run) => run.id) }, action: 'user.disable' },
+        select: ['externalId'],
+      })) as { externalId: string | null }[];
+      const externalIds = [...new Set(entries.map((entry) => entry.externalId))].filter(
+        (id): id is string => !!id
+      );
+      const outcome = await this.push(
+        directoryId,
+        {
+          users: [],
+          groups: [],
+          removed: externalIds.map((externalId) => ({ externalId, reason: 'changed' as const })),
+        },
+        { actor, origin: 'confirm held deactivations', confirm: true }
+      );
+      await runs().updateMany({
+        where: { id: { $in: held.map((run) => run.id) } },
+        data: { status: 'succeeded', confirm: true },
+      });
+      return outcome;
     },
 
     /** Asks a run to stop between two pages. */

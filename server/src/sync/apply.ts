@@ -1,15 +1,32 @@
 /**
- * The applier: the only code that writes users, roles and identity links. Each page of the plan is
- * one transaction of bulk statements; audit entries are written after the commit. A dry run writes
- * the plan entries instead and touches nothing else.
+ * The applier: with the target modules (sync/targets/), the only code that writes during a run:
+ * users, identity links, roles and role renames, groups and their members, managers, plan entries and
+ * audit entries. Each step's writes are one transaction of bulk statements, and the audit entries of
+ * that change are written inside the same transaction (their events go out after the commit), so a
+ * crash never leaves a change without its audit entry. A dry run writes the plan entries instead and
+ * touches nothing else.
  */
+import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { AuditInput } from '../services/audit';
-import type { LeaverEntry, PlanEntry, PlannedUser } from './plan';
-import { bulkUpdate, insertRows, tableInfo } from '../db/sql';
-import type { NewUserRow, SyncTarget, UserRowChange } from './targets/types';
+import type {
+  GroupState,
+  HealEntry,
+  LeaverEntry,
+  Link,
+  LinkPlan,
+  ManagerChange,
+  PasswordMode,
+  PlanEntry,
+  PlannedUser,
+  RoleLink,
+  RolePlan,
+  RoleRename,
+} from './plan';
+import { bulkUpdate, chunks, insertRows, tableInfo } from '../db/sql';
+import type { Knex, NewUserRow, SyncTarget, UserRowChange } from './targets/types';
 
 export type ApplyCounts = {
   created: number;
@@ -37,11 +54,16 @@ export type ApplierOptions = {
   strapi: Core.Strapi;
   target: SyncTarget;
   directoryId: number;
-  runId: number;
+  /** The run row; null for a push until it is held (attachRun). */
+  runId: number | null;
   dryRun: boolean;
+  /** Added to every audit entry's details (a push's request: method and path). */
+  details?: Record<string, unknown>;
   actor: string;
-  /** Writes audit entries (after each commit). */
+  /** Writes audit entries (inside the change's transaction; events after the commit). */
   record: (entries: AuditInput[]) => Promise<void>;
+  /** Which password created users get; `sharedPassword` is the directory's, for mode 'shared'. */
+  passwords: { mode: PasswordMode; sharedPassword: string | null };
 };
 
 /** Identity links created or changed by a page: externalId -> new target id, hash, state. */
@@ -54,22 +76,37 @@ export type IdentityUpdate = {
   passwordDigest: string | null;
   /** Attributes the target has no column for. */
   profile: Record<string, string | null> | null;
+  /** An adopted local account (kept on the link: its password is never set by the sync). */
+  adopted?: boolean;
 };
 
 const BCRYPT_ROUNDS = 10;
 
+const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A random password nobody knows, stored as a bcrypt string of random bytes: no password matches it
+ * (Strapi's login answers "Invalid identifier or password"), each user's is different, and it costs
+ * nothing to make (hashing a random password with bcrypt would add nothing to its strength).
+ */
+export const randomUnusableHash = () =>
+  `$2a$${BCRYPT_ROUNDS}$${[...randomBytes(53)].map((byte) => BCRYPT_ALPHABET[byte % 64]).join('')}`;
+
 /** What an identity link keeps besides the hash: the source password's digest, extra attributes. */
 const profileOf = (update: IdentityUpdate) =>
-  update.passwordDigest || update.profile
+  update.passwordDigest || update.profile || update.adopted
     ? {
+        ...(update.adopted ? { adopted: true } : {}),
         ...(update.passwordDigest ? { passwordDigest: update.passwordDigest } : {}),
         ...(update.profile ? { attributes: update.profile } : {}),
       }
     : null;
 
 export const createApplier = (options: ApplierOptions) => {
-  const { strapi, target, directoryId, runId, dryRun, actor } = options;
+  const { strapi, target, directoryId, dryRun, actor } = options;
+  let runId = options.runId;
   const identityTable = tableInfo(strapi, UID.identity);
+  const groupTable = tableInfo(strapi, UID.group);
   const counts = emptyCounts();
   const now = () => new Date();
 
@@ -83,7 +120,7 @@ export const createApplier = (options: ApplierOptions) => {
     runId,
     subject,
     actor,
-    details,
+    details: options.details ? { ...details, ...options.details } : details,
   });
 
   const planTable = tableInfo(strapi, UID.planEntry);
@@ -152,13 +189,23 @@ export const createApplier = (options: ApplierOptions) => {
     passwordHash: password ? await hashPassword(password) : null,
   });
 
+  /** The shared password's hash, made once per run and only if someone needs it. */
+  let sharedHash: Promise<string> | null = null;
+  /** The password hash of a created user without a source password, per the directory's policy. */
+  const passwordForNewUser = (): Promise<string | null> | string | null => {
+    const { mode, sharedPassword } = options.passwords;
+    if (mode === 'none') return null;
+    if (mode === 'shared' && sharedPassword) return (sharedHash ??= hashPassword(sharedPassword));
+    return randomUnusableHash();
+  };
+
   /**
-   * Applies one page of the plan. `passwords` holds the source's clear-text passwords of the page
-   * (by externalId) and the directory default password for users without one.
+   * Applies one page of the plan. `sourcePasswords` holds the source's clear-text passwords of the
+   * page (by externalId); they are hashed here and never stored raw.
    */
   const applyPage = async (
     entries: PlanEntry[],
-    passwords: { byExternalId: Map<string, string>; defaultHash: string | null }
+    sourcePasswords: ReadonlyMap<string, string> = new Map()
   ): Promise<{ identities: IdentityUpdate[]; created: Map<string, number> }> => {
     const auditEntries: AuditInput[] = [];
     const created = new Map<string, number>();
@@ -196,6 +243,7 @@ export const createApplier = (options: ApplierOptions) => {
           reason: entry.reason,
           fields: entry.user.fields,
           blocked: entry.user.blocked,
+          ...(entry.user.roleReason ? { roleReason: entry.user.roleReason } : {}),
         })
       );
     }
@@ -205,6 +253,9 @@ export const createApplier = (options: ApplierOptions) => {
         audit(action, entry.user.subject, {
           externalId: entry.user.externalId,
           changes: entry.changes,
+          ...(entry.changes.roles && entry.user.roleReason
+            ? { roleReason: entry.user.roleReason }
+            : {}),
           ...(entry.setPassword ? { password: 'changed' } : {}),
         })
       );
@@ -228,11 +279,12 @@ export const createApplier = (options: ApplierOptions) => {
       return { identities: [], created };
     }
 
-    const passwordFor = (user: PlannedUser) => passwords.byExternalId.get(user.externalId) ?? null;
+    const passwordFor = (user: PlannedUser) =>
+      options.passwords.mode === 'none' ? null : (sourcePasswords.get(user.externalId) ?? null);
     const newRows = await Promise.all(
       creates.map(async (entry) => {
         const row = await newRow(entry.user, passwordFor(entry.user));
-        if (!row.passwordHash) row.passwordHash = passwords.defaultHash;
+        if (!row.passwordHash) row.passwordHash = await passwordForNewUser();
         return row;
       })
     );
@@ -266,8 +318,8 @@ export const createApplier = (options: ApplierOptions) => {
           identities.push(identityUpdate(entry.user, entry.targetId));
       }
       await saveIdentities(trx, identities);
+      await options.record(auditEntries);
     });
-    await options.record(auditEntries);
     return { identities, created };
   };
 
@@ -280,17 +332,23 @@ export const createApplier = (options: ApplierOptions) => {
     state: user.blocked ? 'disabled' : 'active',
     passwordDigest: user.passwordDigest,
     profile: user.profile ?? null,
+    ...(adopted.has(user.externalId) ? { adopted: true } : {}),
   });
 
   /** Identity row ids by externalId, given by the runner for the users of the current page. */
   const rowIds = new Map<string, number>();
-  const setIdentityRows = (rows: Map<string, number>) => {
+  /** Adopted accounts among them (their links keep saying so). */
+  const adopted = new Set<string>();
+  const setIdentityRows = (rows: Map<string, number>, adoptedIds: Iterable<string> = []) => {
     rowIds.clear();
     for (const [key, value] of rows) rowIds.set(key, value);
+    adopted.clear();
+    for (const id of adoptedIds) adopted.add(id);
   };
 
-  /** Disables leavers (rule 1: called only after a complete enumeration). */
+  /** Disables leavers (rule 1: called only after a complete enumeration, past the threshold). */
   const applyLeavers = async (leavers: LeaverEntry[], identityRowIds: Map<string, number>) => {
+    if (!leavers.length) return;
     counts.disabled += leavers.length;
     const auditEntries = leavers.map((leaver) =>
       audit('user.disable', leaver.subject, {
@@ -328,43 +386,37 @@ export const createApplier = (options: ApplierOptions) => {
             },
           }))
       );
+      await options.record(auditEntries);
     });
-    await options.record(auditEntries);
   };
 
   /** Sets managers where they differ from the stored ones. */
-  const applyManagers = async (
-    pairs: {
-      id: number;
-      managerId: number | null;
-      subject: string;
-      from: number | null;
-      /** false: set without an audit entry (a user created in this run). */
-      audit: boolean;
-    }[]
-  ) => {
+  const applyManagers = async (pairs: (ManagerChange & { subject: string })[]) => {
     if (!pairs.length) return;
     if (dryRun) {
       await writePlanEntries(
         pairs.map((pair) => ({
           action: 'user.update',
           subject: pair.subject,
-          externalId: null,
+          externalId: pair.externalId,
           details: { changes: { manager: { from: pair.from, to: pair.managerId } } },
         }))
       );
       return;
     }
-    await strapi.db.transaction(async ({ trx }) => target.setManagers(trx, pairs));
-    await options.record(
-      pairs
-        .filter((pair) => pair.audit)
-        .map((pair) =>
-          audit('user.update', pair.subject, {
-            changes: { manager: { from: pair.from, to: pair.managerId } },
-          })
-        )
-    );
+    await strapi.db.transaction(async ({ trx }) => {
+      await target.setManagers(trx, pairs);
+      await options.record(
+        pairs
+          .filter((pair) => pair.audit)
+          .map((pair) =>
+            audit('user.update', pair.subject, {
+              externalId: pair.externalId,
+              changes: { manager: { from: pair.from, to: pair.managerId } },
+            })
+          )
+      );
+    });
   };
 
   /** Sets the roles of users whose groups changed while their records did not. */
@@ -396,13 +448,272 @@ export const createApplier = (options: ApplierOptions) => {
       );
       return;
     }
-    await strapi.db.transaction(({ trx }) =>
-      target.updateUsers(
+    await strapi.db.transaction(async ({ trx }) => {
+      await target.updateUsers(
         trx,
         changes.map((change) => ({ id: change.targetId, values: {}, roleIds: change.to }))
-      )
+      );
+      await options.record(entries);
+    });
+  };
+
+  /** Re-enables users blocked by hand whose directory record is active (delta rounds). */
+  const applyHeals = async (heals: HealEntry[]) => {
+    if (!heals.length) return;
+    counts.enabled += heals.length;
+    const entries = heals.map((heal) =>
+      audit('user.enable', heal.subject, {
+        externalId: heal.externalId,
+        reason: 'blocked in Strapi while the directory record is active',
+        changes: { blocked: { from: true, to: false } },
+      })
     );
-    await options.record(entries);
+    if (dryRun) {
+      await writePlanEntries(
+        entries.map((entry) => ({
+          action: entry.action,
+          subject: entry.subject ?? '',
+          externalId: entry.details.externalId as string,
+          details: entry.details,
+        }))
+      );
+      return;
+    }
+    await strapi.db.transaction(async ({ trx }) => {
+      await target.setBlocked(
+        trx,
+        heals.map((heal) => heal.targetId),
+        false
+      );
+      await options.record(entries);
+    });
+  };
+
+  /**
+   * Roles of the synced groups: creates the missing ones (one transaction for all: a first run may
+   * bring thousands of groups) with their identity links. Returns externalId -> role id.
+   */
+  const applyRoles = async (
+    plan: RolePlan,
+    links: ReadonlyMap<string, RoleLink>,
+    directoryName: string
+  ): Promise<Map<string, number>> => {
+    const created = new Map<string, number>();
+    if (!plan.create.length) return created;
+    if (dryRun) {
+      await writePlanEntries(
+        plan.create.map((role) => ({
+          action: 'role.create',
+          subject: role.name,
+          externalId: role.externalId,
+          details: { group: role.name },
+        }))
+      );
+      return created;
+    }
+    await strapi.db.transaction(async ({ trx }) => {
+      const roles = await target.createRoles(
+        trx,
+        plan.create.map((role) => ({
+          name: role.name,
+          description: role.description ?? `Synced from directory ${directoryName}`,
+        }))
+      );
+      const rows = plan.create.map((role, i) => ({
+        role,
+        data: {
+          directoryId,
+          kind: 'role',
+          externalId: role.externalId,
+          targetUid: target.uid,
+          targetId: roles[i].id,
+          lastSeenAt: now(),
+        },
+      }));
+      for (const { role, data } of rows.filter((row) => row.role.relink)) {
+        const rowId = links.get(role.externalId)?.rowId;
+        if (rowId) await strapi.db.query(UID.identity).update({ where: { id: rowId }, data });
+      }
+      const fresh = rows.filter((row) => !row.role.relink).map((row) => row.data);
+      for (const chunk of chunks(fresh, 500))
+        await strapi.db.query(UID.identity).createMany({ data: chunk });
+      plan.create.forEach((role, i) => created.set(role.externalId, roles[i].id));
+      await options.record(
+        plan.create.map((role, i) =>
+          audit('role.create', role.name, { externalId: role.externalId, roleId: roles[i].id })
+        )
+      );
+    });
+    return created;
+  };
+
+  /** Renames the roles whose group was renamed in the directory. */
+  const applyRenames = async (renames: RoleRename[]) => {
+    if (!renames.length || dryRun) return;
+    await strapi.db.transaction(async ({ trx }) => {
+      for (const rename of renames) await target.renameRole(trx, rename.id, rename.to);
+      await options.record(
+        renames.map((rename) =>
+          audit('role.update', rename.to, {
+            roleId: rename.id,
+            changes: { name: { from: rename.from, to: rename.to } },
+          })
+        )
+      );
+    });
+  };
+
+  /**
+   * Stores the directory's groups (new, changed, and in a full run the gone ones) for the panel, the
+   * content API and delta runs, with their group.create / update / delete audit entries.
+   * Returns the group rows by externalId.
+   */
+  const saveGroups = async (
+    groups: [string, GroupState][],
+    synced: (name: string) => boolean,
+    removeGone: boolean,
+    directoryName: string
+  ): Promise<Map<string, number>> => {
+    const stored = (await strapi.db.query(UID.group).findMany({
+      where: { directoryId },
+      select: [
+        'id',
+        'externalId',
+        'name',
+        'description',
+        'members',
+        'directMembers',
+        'parentIds',
+        'synced',
+        'roleId',
+      ],
+    })) as Record<string, unknown>[];
+    const rowIds = new Map(stored.map((row) => [String(row.externalId), Number(row.id)]));
+    if (dryRun) return rowIds;
+    const byExternal = new Map(stored.map((row) => [String(row.externalId), row]));
+    const wanted = new Set(groups.map(([id]) => id));
+    const same = (a: unknown, b: unknown) =>
+      JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    await strapi.db.transaction(async () => {
+      const fresh: Record<string, unknown>[] = [];
+      const entries: AuditInput[] = [];
+      for (const [externalId, group] of groups) {
+        const data = {
+          directoryId,
+          directoryName,
+          externalId,
+          name: group.name,
+          description: group.description,
+          members: group.members,
+          directMembers: group.directMembers ?? null,
+          parentIds: group.parents ?? null,
+          memberCount: group.members.length,
+          synced: synced(group.name),
+          roleId: group.roleId,
+        };
+        const row = byExternal.get(externalId);
+        if (!row) {
+          fresh.push(data);
+          entries.push(
+            audit('group.create', group.name, { externalId, members: group.members.length })
+          );
+          continue;
+        }
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        for (const name of ['name', 'description'] as const)
+          if ((row[name] ?? null) !== (data[name] ?? null))
+            changes[name] = { from: row[name] ?? null, to: data[name] ?? null };
+        if (
+          Object.keys(changes).length ||
+          Boolean(row.synced) !== data.synced ||
+          (row.roleId ?? null) !== data.roleId ||
+          !same(row.members, data.members) ||
+          !same(row.directMembers, data.directMembers) ||
+          !same(row.parentIds, data.parentIds)
+        ) {
+          await strapi.db.query(UID.group).update({ where: { id: row.id }, data });
+        }
+        if (Object.keys(changes).length)
+          entries.push(audit('group.update', group.name, { externalId, changes }));
+      }
+      for (const chunk of chunks(fresh, 500)) {
+        const { ids } = (await strapi.db.query(UID.group).createMany({ data: chunk })) as {
+          ids: number[];
+        };
+        chunk.forEach((data, i) => rowIds.set(String(data.externalId), Number(ids[i])));
+      }
+      if (removeGone) {
+        const gone = stored.filter((row) => !wanted.has(String(row.externalId)));
+        if (gone.length) {
+          await strapi.db
+            .query(UID.group)
+            .deleteMany({ where: { id: { $in: gone.map((row) => row.id as number) } } });
+          for (const row of gone) {
+            rowIds.delete(String(row.externalId));
+            entries.push(audit('group.delete', String(row.name), { externalId: row.externalId }));
+          }
+        }
+      }
+      await options.record(entries);
+    });
+    return rowIds;
+  };
+
+  /**
+   * Writes the difference of the group -> user and group -> parent links; each added or removed
+   * membership is audited (group.member.add / remove) unless `describe` says not to (a user created
+   * in this run: its user.create entry records it).
+   */
+  const applyMemberships = async (
+    users: LinkPlan,
+    parents: LinkPlan,
+    describe: (link: Link) => { subject: string; details: Record<string, unknown> } | null
+  ) => {
+    const count =
+      users.add.length + users.remove.length + parents.add.length + parents.remove.length;
+    if (!count) return;
+    const entries: AuditInput[] = [];
+    for (const [action, links] of [
+      ['group.member.add', users.add],
+      ['group.member.remove', users.remove],
+    ] as const) {
+      for (const link of links) {
+        const described = describe(link);
+        if (described) entries.push(audit(action, described.subject, described.details));
+      }
+    }
+    if (dryRun) {
+      await writePlanEntries(
+        entries.map((entry) => ({
+          action: entry.action,
+          subject: entry.subject ?? '',
+          externalId: (entry.details.externalId as string | null) ?? null,
+          details: entry.details,
+        }))
+      );
+      return;
+    }
+    await strapi.db.transaction(async ({ trx }) => {
+      await target.writeGroupLinks(trx, users);
+      await writeParentLinks(trx, parents);
+      await options.record(entries);
+    });
+  };
+
+  const parentLink = groupTable.joinTable('parents');
+  const writeParentLinks = async (trx: Knex, plan: LinkPlan) => {
+    for (const chunk of chunks(plan.remove)) {
+      await trx(parentLink.name)
+        .where((query: Knex) => {
+          for (const link of chunk)
+            query.orWhere({ [parentLink.from]: link.group, [parentLink.to]: link.to });
+        })
+        .delete();
+    }
+    for (const chunk of chunks(plan.add))
+      await trx(parentLink.name).insert(
+        chunk.map((link) => ({ [parentLink.from]: link.group, [parentLink.to]: link.to }))
+      );
   };
 
   return {
@@ -410,10 +721,19 @@ export const createApplier = (options: ApplierOptions) => {
     applyRoleChanges,
     applyPage,
     applyLeavers,
+    applyHeals,
     applyManagers,
+    applyRoles,
+    applyRenames,
+    saveGroups,
+    applyMemberships,
     setIdentityRows,
     writePlanEntries,
     audit,
+    /** Gives a push the run row its held plan entries belong to. */
+    attachRun(id: number) {
+      runId = id;
+    },
   };
 };
 

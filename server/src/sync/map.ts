@@ -21,7 +21,7 @@ export type WantedUser = {
   blocked: boolean;
   managerExternalId: string | null;
   groupExternalIds: string[];
-  /** sha256 of the source's clear-text password, when it gives one; the password itself is kept apart. */
+  /** Keyed digest of the source's clear-text password, when it gives one (change detection). */
   passwordDigest: string | null;
 };
 
@@ -61,7 +61,9 @@ export const digest = (value: string) => createHash('sha256').update(value).dige
 export const mapUser = (
   user: DirectoryUser,
   mapping: MappingRow[],
-  requiredFields: string[] = DEFAULT_REQUIRED_FIELDS
+  requiredFields: string[] = DEFAULT_REQUIRED_FIELDS,
+  /** Digest of the source's password kept for change detection (the run passes a keyed one). */
+  passwordDigest: (password: string) => string = digest
 ): MapResult => {
   const fields: UserFields = {};
   for (const [target, read] of Object.entries(BASE_FIELDS)) fields[target] = toText(read(user));
@@ -110,7 +112,7 @@ export const mapUser = (
       blocked: !user.active,
       managerExternalId: user.managerExternalId,
       groupExternalIds: user.groupExternalIds,
-      passwordDigest: password ? digest(password) : null,
+      passwordDigest: password ? passwordDigest(password) : null,
     },
   };
 };

@@ -1,4 +1,5 @@
 /** A run as the API shows it: status, progress and counts (after Keycloak's SynchronizationResult). */
+import type { Runs } from '../../../shared/contracts';
 
 export const EMPTY_COUNTS = {
   seen: 0,
@@ -12,19 +13,20 @@ export const EMPTY_COUNTS = {
   groups: 0,
   roleChanges: 0,
   conflicts: 0,
-};
+} satisfies Required<Runs.Counts>;
 
-export const serializeRun = (row: Record<string, unknown>) => ({
+/** The contract's `Runs.Run` (shared/contracts) from a sync-run row. */
+export const serializeRun = (row: Record<string, unknown>): Runs.Run => ({
   id: row.id as number,
   directory: row.directoryId as number,
-  trigger: row.trigger as string,
+  trigger: row.trigger as Runs.Trigger,
   dryRun: Boolean(row.dryRun),
   mode: row.mode as string,
-  status: row.status as string,
+  status: row.status as Runs.Status,
   startedAt: row.startedAt ? new Date(row.startedAt as string).toISOString() : null,
   finishedAt: row.finishedAt ? new Date(row.finishedAt as string).toISOString() : null,
   progress: {
-    phase: row.phase as string,
+    phase: row.phase as Runs.Phase,
     done: Number(row.done ?? 0),
     total: (row.total as number | null) ?? null,
   },

@@ -1,51 +1,27 @@
 /**
- * What a run reads and writes besides users: group rows, identity row ids, usernames for messages,
- * role names. Kept apart from the engine so that the engine reads as the run's steps.
+ * What a run reads besides users: identity links, group rows, identity row ids, usernames for
+ * messages, role names, counts. Reads only: every write of a run is the applier's (apply.ts).
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { DirectoryGroup } from '../providers/types';
-import { chunks } from '../db/sql';
+import { chunks, readLinks, tableInfo } from '../db/sql';
+import type { RoleLink, StoredIdentity } from './plan';
 import type { SyncTarget } from './targets/types';
 
-/** A directory group as a run holds it: members and the role it maps to. */
-export type GroupState = {
-  name: string;
-  description: string | null;
-  members: string[];
-  roleId: number | null;
-};
-
-/** Roles the sync created whose group now has another name. */
-export const findRoleRenames = async (
-  strapi: Core.Strapi,
-  target: SyncTarget,
-  groups: GroupState[]
-) => {
-  const ids = groups.map((group) => group.roleId).filter((id): id is number => id !== null);
-  if (!ids.length) return [];
-  const rows: { id: number; name: string }[] = [];
+/** Stored names of these roles (to find the ones whose group was renamed). */
+export const roleNames = async (strapi: Core.Strapi, target: SyncTarget, ids: number[]) => {
+  const names = new Map<number, string>();
   for (const chunk of chunks(ids)) {
-    rows.push(
-      ...((await strapi.db
-        .query(target.uid === 'admin::user' ? 'admin::role' : 'plugin::users-permissions.role')
-        .findMany({ where: { id: { $in: chunk } }, select: ['id', 'name'] })) as {
-        id: number;
-        name: string;
-      }[])
-    );
+    const rows = (await strapi.db
+      .query(target.roleUid)
+      .findMany({ where: { id: { $in: chunk } }, select: ['id', 'name'] })) as {
+      id: number;
+      name: string;
+    }[];
+    for (const row of rows) names.set(row.id, row.name);
   }
-  const names = new Map(rows.map((row) => [row.id, row.name]));
-  return groups
-    .filter(
-      (group) =>
-        group.roleId !== null && names.has(group.roleId) && names.get(group.roleId) !== group.name
-    )
-    .map((group) => ({
-      id: group.roleId as number,
-      from: names.get(group.roleId as number) as string,
-      to: group.name,
-    }));
+  return names;
 };
 
 export const usernamesOf = async (strapi: Core.Strapi, target: SyncTarget, ids: number[]) => {
@@ -84,11 +60,17 @@ export const loadStoredGroups = async (
   directoryId: number,
   add: (group: DirectoryGroup) => void
 ) => {
-  const rows = (await strapi.db.query(UID.group).findMany({ where: { directoryId } })) as {
+  const rows = (await strapi.db.query(UID.group).findMany({
+    where: { directoryId },
+    select: ['id', 'externalId', 'name', 'description', 'members', 'directMembers', 'parentIds'],
+  })) as {
+    id: number;
     externalId: string;
     name: string;
     description: string | null;
     members: string[] | null;
+    directMembers: string[] | null;
+    parentIds: string[] | null;
   }[];
   for (const row of rows)
     add({
@@ -96,52 +78,104 @@ export const loadStoredGroups = async (
       name: row.name,
       description: row.description,
       members: row.members ?? [],
+      ...(row.directMembers ? { directMembers: row.directMembers } : {}),
+      ...(row.parentIds?.length ? { parents: row.parentIds } : {}),
     });
+  return new Map(rows.map((row) => [row.externalId, row.id]));
 };
 
-/** Stores the directory's groups (new, changed, gone) for the panel and for delta runs. */
-export const saveGroups = async (
+/**
+ * The directory's identity links: users by externalId, roles by group externalId. One query, no
+ * ORDER BY / OFFSET (paging with offsets re-sorted the table for every page). `externalIds` limits
+ * the users read to these (a push touches a handful of people: no scan).
+ */
+export const loadIdentities = async (
   strapi: Core.Strapi,
   directoryId: number,
-  groups: [string, GroupState][],
-  synced: (name: string) => boolean
+  externalIds?: string[]
 ) => {
-  const stored = (await strapi.db.query(UID.group).findMany({
-    where: { directoryId },
-    select: ['id', 'externalId', 'name', 'description', 'members', 'synced', 'roleId'],
-  })) as Record<string, unknown>[];
-  const byExternal = new Map(stored.map((row) => [String(row.externalId), row]));
-  const wanted = new Set(groups.map(([id]) => id));
-  await strapi.db.transaction(async () => {
-    const fresh = [];
-    for (const [externalId, group] of groups) {
-      const data = {
-        directoryId,
+  const users = new Map<string, StoredIdentity>();
+  const roles = new Map<string, RoleLink>();
+  const table = tableInfo(strapi, UID.identity);
+  const c = (name: string) => table.column(name);
+  const columns = [
+    'id',
+    c('kind'),
+    c('externalId'),
+    c('targetId'),
+    c('hash'),
+    c('state'),
+    c('profile'),
+  ];
+  const batches: Record<string, unknown>[][] = [];
+  if (externalIds) {
+    for (const chunk of chunks([...new Set(externalIds)]))
+      batches.push(
+        await strapi.db
+          .connection(table.table)
+          .select(columns)
+          .where(c('directoryId'), directoryId)
+          .whereIn(c('externalId'), chunk)
+      );
+  } else {
+    batches.push(
+      await strapi.db.connection(table.table).select(columns).where(c('directoryId'), directoryId)
+    );
+  }
+  for (const rows of batches) {
+    for (const row of rows) {
+      const externalId = String(row[c('externalId')]);
+      const targetId = row[c('targetId')] === null ? null : Number(row[c('targetId')]);
+      if (row[c('kind')] === 'role') roles.set(externalId, { rowId: Number(row.id), targetId });
+      if (row[c('kind')] !== 'user') continue;
+      const rawProfile = row[c('profile')];
+      const profile = (typeof rawProfile === 'string' ? JSON.parse(rawProfile) : rawProfile) as {
+        passwordDigest?: string;
+        adopted?: boolean;
+      } | null;
+      users.set(externalId, {
+        rowId: Number(row.id),
         externalId,
-        name: group.name,
-        description: group.description,
-        members: group.members,
-        memberCount: group.members.length,
-        synced: synced(group.name),
-        roleId: group.roleId,
-      };
-      const row = byExternal.get(externalId);
-      if (!row) fresh.push(data);
-      else if (
-        row.name !== data.name ||
-        row.description !== data.description ||
-        Boolean(row.synced) !== data.synced ||
-        (row.roleId ?? null) !== data.roleId ||
-        JSON.stringify(row.members) !== JSON.stringify(data.members)
-      ) {
-        await strapi.db.query(UID.group).update({ where: { id: row.id }, data });
-      }
+        targetId,
+        hash: (row[c('hash')] as string | null) ?? null,
+        state: row[c('state')] === 'disabled' ? 'disabled' : 'active',
+        passwordDigest: profile?.passwordDigest ?? null,
+        ...(profile?.adopted ? { adopted: true } : {}),
+      });
     }
-    for (const chunk of chunks(fresh, 500))
-      await strapi.db.query(UID.group).createMany({ data: chunk });
-    const gone = stored
-      .filter((row) => !wanted.has(String(row.externalId)))
-      .map((row) => row.id as number);
-    if (gone.length) await strapi.db.query(UID.group).deleteMany({ where: { id: { $in: gone } } });
-  });
+    rows.length = 0;
+  }
+  return { users, roles };
+};
+
+/** Role links of the directory's groups (a push reads these, not the users). */
+export const loadRoleLinks = async (strapi: Core.Strapi, directoryId: number) => {
+  const rows = (await strapi.db.query(UID.identity).findMany({
+    where: { directoryId, kind: 'role' },
+    select: ['id', 'externalId', 'targetId'],
+  })) as { id: number; externalId: string; targetId: number | null }[];
+  return new Map(rows.map((row) => [row.externalId, { rowId: row.id, targetId: row.targetId }]));
+};
+
+/** Active user links of the directory (the threshold's denominator when not all are loaded). */
+export const countActiveIdentities = async (strapi: Core.Strapi, directoryId: number) =>
+  Number(
+    await strapi.db
+      .query(UID.identity)
+      .count({ where: { directoryId, kind: 'user', state: 'active' } })
+  );
+
+/** Users disabled in this directory since `since` (the push brake's window). */
+export const countRecentDisables = async (strapi: Core.Strapi, directoryId: number, since: Date) =>
+  Number(
+    await strapi.db
+      .query(UID.auditEntry)
+      .count({ where: { directoryId, action: 'user.disable', at: { $gte: since } } })
+  );
+
+/** Stored group -> parent group links of these group rows (nested groups). */
+export const readParentLinks = async (strapi: Core.Strapi, groupRows: number[]) => {
+  const link = tableInfo(strapi, UID.group).joinTable('parents');
+  const links = await readLinks(strapi.db.connection, link, groupRows);
+  return [...links].flatMap(([group, ids]) => ids.map((to) => ({ group, to })));
 };

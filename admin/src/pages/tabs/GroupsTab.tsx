@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { Badge, Button, Field, Flex, Radio, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import type { Directories } from '../../../../shared/contracts';
+import { compileGroupPattern } from '../../../../shared/contracts/group-filter';
 import { SelectField, TextField } from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
 import { Panel } from '../../components/Panel';
@@ -14,14 +15,8 @@ import type { TabProps } from './types';
 
 const MODES: Directories.GroupSyncMode[] = ['all', 'regex', 'none'];
 
-/** The regular expression of a pattern, or the reason it is not one. */
-const compile = (pattern: string): { regex: RegExp | null; error: string | null } => {
-  try {
-    return { regex: new RegExp(pattern), error: null };
-  } catch (error) {
-    return { regex: null, error: (error as Error).message };
-  }
-};
+/** The regular expression of a pattern, or the reason it is refused (the server's own check). */
+const compile = compileGroupPattern;
 
 /** User groups: which directory groups become roles (all / regex / none), and group -> role. */
 export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
@@ -151,7 +146,7 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
                 name={`groupSync.roles.${index}.group`}
                 label={t('groups.group')}
                 disabled={!canUpdate}
-                value={row.group}
+                value={row.group ?? ''}
                 placeholder={t('groups.chooseGroup')}
                 onChange={(group) => set({ ...row, group })}
                 options={
@@ -166,7 +161,7 @@ export const GroupsTab = ({ directory, update, canUpdate }: TabProps) => {
                 name={`groupSync.roles.${index}.group`}
                 label={t('groups.group')}
                 disabled={!canUpdate}
-                value={row.group}
+                value={row.group ?? ''}
                 onChange={(group) => set({ ...row, group })}
               />
             ),

@@ -1,7 +1,12 @@
 import { useState } from 'react';
 import { Button, Flex, Grid } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
-import type { Directories, MappingRow } from '../../../../shared/contracts';
+import {
+  CSV_ROLE_COLUMNS,
+  USER_ATTRIBUTES,
+  type Directories,
+  type MappingRow,
+} from '../../../../shared/contracts';
 import type { SecretDraft } from '../../components/ConnectionFields';
 import { SecretField, SelectField, TextField } from '../../components/Fields';
 import { PairRows } from '../../components/PairRows';
@@ -12,20 +17,7 @@ import { typedSecrets } from '../../utils/secrets';
 import type { TabProps } from './types';
 
 /** User fields a CSV column can be matched to (the names the CSV source knows). */
-const CSV_FIELDS = [
-  'username',
-  'email',
-  'firstname',
-  'lastname',
-  'displayName',
-  'jobTitle',
-  'department',
-  'employeeId',
-  'phone',
-  'groups',
-  'password',
-  'active',
-];
+const CSV_FIELDS = [...USER_ATTRIBUTES, ...CSV_ROLE_COLUMNS];
 
 type Props = TabProps & { userFields: string[] };
 

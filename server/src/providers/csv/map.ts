@@ -1,23 +1,14 @@
+import { CSV_ROLE_COLUMNS, USER_ATTRIBUTES } from '../../../../shared/contracts';
 import type { DirectoryUser } from '../types';
 
 /** The user fields a column maps to by its header alone (compared case-insensitively). */
-export const CSV_USER_FIELDS = [
-  'username',
-  'email',
-  'firstname',
-  'lastname',
-  'displayName',
-  'jobTitle',
-  'department',
-  'employeeId',
-  'phone',
-] as const;
+export const CSV_USER_FIELDS = USER_ATTRIBUTES;
 
 /** Fields every user needs: a row missing one is skipped. */
 export const CSV_REQUIRED_FIELDS = ['email', 'firstname', 'lastname'] as const;
 
 /** Columns with a role of their own rather than an attribute. */
-const SPECIAL_FIELDS = ['groups', 'password', 'active', 'enabled'] as const;
+const SPECIAL_FIELDS = [...CSV_ROLE_COLUMNS, 'enabled'];
 
 /** How the columns of a file map to a user, resolved once from the header row. */
 export type ColumnPlan = {
@@ -45,8 +36,6 @@ export type ColumnSettings = {
   matchField: string;
   managerField?: string;
   columns?: { column: string; field: string }[];
-  /** A default password is set, so a password column is optional. */
-  hasDefaultPassword: boolean;
 };
 
 const lower = (value: string) => value.trim().toLowerCase();
@@ -165,14 +154,6 @@ export const resolveColumns = (
       message: `the file has no column for the required field${missing.length > 1 ? 's' : ''} ${list(missing)}; ${found} (name the columns so, or map them in the connection's column mapping)`,
     });
   }
-  if (plan.password === null && !settings.hasDefaultPassword) {
-    problems.push({
-      check: 'required',
-      code: 'csv-no-password',
-      message:
-        "the file has no 'password' column and no default password is set: set a default password or add the column",
-    });
-  }
   return { plan, problems };
 };
 
@@ -210,14 +191,9 @@ export const isBlankRow = (fields: string[]): boolean =>
 
 /**
  * Maps one data row to a DirectoryUser, or says why it is skipped. `password` is the row's own
- * password, or null when the directory's default password applies (the engine hashes that once).
+ * password, or null: the run then follows the directory's password policy.
  */
-export const mapRow = (
-  fields: string[],
-  line: number,
-  plan: ColumnPlan,
-  hasDefaultPassword: boolean
-): RowOutcome => {
+export const mapRow = (fields: string[], line: number, plan: ColumnPlan): RowOutcome => {
   const origin = `line ${line}`;
   const matchValue = cell(fields, plan.match);
   const skip = (reason: string): RowOutcome => ({
@@ -247,10 +223,8 @@ export const mapRow = (
     }
   }
   const rawPassword = plan.password === null ? '' : (fields[plan.password] ?? '');
+  // No password: the run gives a random one (or the shared one the admin chose), never a skip.
   const password = rawPassword.trim() !== '' ? rawPassword : null;
-  if (password === null && !hasDefaultPassword) {
-    reasons.push('no password (the password cell is empty and no default password is set)');
-  }
   if (reasons.length > 0 || matchValue === null) return skip(reasons.join('; '));
 
   const attributes: Record<string, unknown> = {};

@@ -140,7 +140,6 @@ export const createCsvProvider = ((
   const state = settings.state ?? {};
   const options = readOptions(settings.options);
   const matchField = connection.matchField?.trim() || 'username';
-  const hasDefaultPassword = !!settings.secrets.defaultPassword;
   const previous = {
     etag: text(state.etag),
     lastModified: text(state.lastModified),
@@ -300,7 +299,6 @@ export const createCsvProvider = ((
       matchField,
       managerField: connection.managerField?.trim() || undefined,
       columns: connection.columns,
-      hasDefaultPassword,
     });
     return { plan, problems, rows };
   };
@@ -330,7 +328,7 @@ export const createCsvProvider = ((
         if (isBlankRow(fields)) continue;
         count += 1;
         if (count % USER_PAGE === 0 && context.signal?.aborted) throw new CancelledError();
-        const outcome = mapRow(fields, line, plan, hasDefaultPassword);
+        const outcome = mapRow(fields, line, plan);
         const key = outcome.user?.externalId.toLowerCase();
         const seenOn = key === undefined ? undefined : firstSeen.get(key);
         if (outcome.user && seenOn !== undefined) {

@@ -22,8 +22,10 @@ export const createAdminTarget = (strapi: Core.Strapi, defaultRoleCode: string):
     singleRole: false,
     disabled: { attribute: 'isActive', inverted: true },
     loginProvider: null,
+    groupRelation: 'adminUsers',
     managerRelation: null,
     mappable: () => ADMIN_FIELDS,
+    takesPasswords: false,
     createDefaults: () => ({ blocked: false }),
     async defaultRoleIds(db, roleTable) {
       const role = await db(roleTable).select('id').where('code', defaultRoleCode).first();
@@ -35,6 +37,14 @@ export const createAdminTarget = (strapi: Core.Strapi, defaultRoleCode: string):
       code: `uds-${slug(name)}-${Date.now().toString(36)}${n.toString(36)}`,
     }),
   });
+
+  /** The Super Admin role is never taken away by a run (nor the last super admin disabled). */
+  target.protectedRoleIds = async () => {
+    const role = await strapi.db
+      .query(ADMIN_ROLE_UID)
+      .findOne({ where: { code: SUPER_ADMIN_CODE }, select: ['id'] });
+    return role ? [Number(role.id)] : [];
+  };
 
   /** Refuses to disable the acting admin, and the last active super admins. */
   target.screenDisables = async (ids, actor) => {

@@ -5,8 +5,19 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { CurrentUser, LocalMatch } from '../plan';
-import { bulkUpdate, chunks, insertRows, readLinks, replaceLinks, tableInfo } from '../../db/sql';
+import { UID } from '../../constants';
+import {
+  bulkUpdate,
+  chunks,
+  insertRows,
+  readLinks,
+  replaceLinks,
+  tableInfo,
+  type Knex,
+} from '../../db/sql';
 import type { NewUserRow, SyncTarget, TargetRole } from './types';
+
+const GROUP_UID = UID.group;
 
 export type TargetShape = {
   userUid: string;
@@ -17,10 +28,14 @@ export type TargetShape = {
   /** How "disabled" is stored: users-permissions `blocked`, admin `isActive` (inverted). */
   disabled: { attribute: string; inverted: boolean };
   loginProvider: string | null;
+  /** The directory group's relation to these users (the group owns the link table). */
+  groupRelation: 'users' | 'adminUsers';
   /** The manager relation, when the user type has one. */
   managerRelation: string | null;
   /** Attributes a mapping may write. */
   mappable: (scalarAttributes: string[]) => string[];
+  /** false: created and updated rows never get a password from the sync. */
+  takesPasswords: boolean;
   /** Values every created row gets (e.g. `confirmed: true`). */
   createDefaults: () => Record<string, unknown>;
   /** The role given to a user with no synced group. */
@@ -34,6 +49,7 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
   const roles = tableInfo(strapi, shape.roleUid);
   const roleLink = users.joinTable(shape.roleRelation);
   const managerLink = shape.managerRelation ? users.joinTable(shape.managerRelation) : null;
+  const groupLink = tableInfo(strapi, GROUP_UID).joinTable(shape.groupRelation);
   const disabledColumn = users.column(shape.disabled.attribute);
   const db = () => strapi.db.connection;
   /** The stored value of the disabled flag for `blocked`. */
@@ -49,6 +65,8 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
 
   return {
     uid: shape.userUid,
+    roleUid: shape.roleUid,
+    takesPasswords: shape.takesPasswords,
     singleRole: shape.singleRole,
     loginProvider: shape.loginProvider,
     hasManager: managerLink !== null,
@@ -99,6 +117,35 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
       return out;
     },
 
+    async readGroupLinks(groupRowIds) {
+      const links = await readLinks(db(), groupLink, groupRowIds);
+      return [...links].flatMap(([group, ids]) => ids.map((to) => ({ group, to })));
+    },
+
+    async writeGroupLinks(trx, plan) {
+      for (const chunk of chunks(plan.remove)) {
+        await trx(groupLink.name)
+          .where((query: Knex) => {
+            for (const link of chunk)
+              query.orWhere({ [groupLink.from]: link.group, [groupLink.to]: link.to });
+          })
+          .delete();
+      }
+      for (const chunk of chunks(plan.add))
+        await trx(groupLink.name).insert(
+          chunk.map((link) => ({ [groupLink.from]: link.group, [groupLink.to]: link.to }))
+        );
+    },
+
+    async blockedIds() {
+      const rows: Record<string, unknown>[] = await db()(users.table)
+        .select('id')
+        .where(disabledColumn, stored(true));
+      return new Set(rows.map((row) => Number(row.id)));
+    },
+
+    protectedRoleIds: async () => [],
+
     async countActive() {
       const [row] = await db()(users.table).where(disabledColumn, stored(false)).count({ n: 'id' });
       return Number(row.n);
@@ -116,7 +163,7 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
           ...shape.createDefaults(),
           ...(shape.loginProvider !== null ? { provider: shape.loginProvider } : {}),
           [shape.disabled.attribute]: stored(row.blocked),
-          password: row.passwordHash,
+          password: shape.takesPasswords ? row.passwordHash : null,
         }))
       );
       const links = rows.flatMap((row, i) =>
@@ -135,7 +182,9 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
           id: change.id,
           values: {
             ...toColumns(change.values),
-            ...(change.passwordHash ? { password: change.passwordHash } : {}),
+            ...(change.passwordHash && shape.takesPasswords
+              ? { password: change.passwordHash }
+              : {}),
             [users.column('updatedAt')]: now,
           },
         }))

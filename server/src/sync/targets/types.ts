@@ -1,4 +1,3 @@
-import type { Core } from '@strapi/strapi';
 import type { CurrentUser, LocalMatch } from '../plan';
 
 /** A knex connection or the batch's transaction. */
@@ -37,6 +36,10 @@ export type TargetRole = {
 export interface SyncTarget {
   /** The content type written, e.g. plugin::users-permissions.user. */
   readonly uid: string;
+  /** The role content type of those users. */
+  readonly roleUid: string;
+  /** false: the sync never gives these users a password (admin users sign in through SSO). */
+  readonly takesPasswords: boolean;
   /** users-permissions users hold one role; admin users many. */
   readonly singleRole: boolean;
   /** The `provider` given to synced users, or null where the target has none. */
@@ -49,6 +52,17 @@ export interface SyncTarget {
   loadUsers(ids: number[], fieldNames: string[]): Promise<Map<number, CurrentUser>>;
   /** Users matching these usernames / emails, keyed `username:<lower>` and `email:<lower>`. */
   findByLogin(usernames: string[], emails: string[]): Promise<Map<string, LocalMatch>>;
+  /** Stored group -> user links of these group rows (direct memberships). */
+  readGroupLinks(groupRowIds: number[]): Promise<{ group: number; to: number }[]>;
+  /** Adds and removes group -> user links. */
+  writeGroupLinks(
+    trx: Knex,
+    plan: { add: { group: number; to: number }[]; remove: { group: number; to: number }[] }
+  ): Promise<void>;
+  /** Ids of the users blocked / disabled now (healing of hand-blocked users). */
+  blockedIds(): Promise<Set<number>>;
+  /** Roles a run never takes away from anyone (admin users: the Super Admin role). */
+  protectedRoleIds(): Promise<number[]>;
   /** Users that are not blocked/disabled (the licence count). */
   countActive(): Promise<number>;
   /** The role a user with no synced group gets. */

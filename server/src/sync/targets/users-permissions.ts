@@ -18,7 +18,9 @@ export const createUsersPermissionsTarget = (
     singleRole: true,
     disabled: { attribute: 'blocked', inverted: false },
     loginProvider,
+    groupRelation: 'users',
     managerRelation: 'manager',
+    takesPasswords: true,
     mappable: (scalars) =>
       scalars.filter((name) => !(RESERVED_TARGETS as readonly string[]).includes(name)),
     createDefaults: () => ({ confirmed: true }),

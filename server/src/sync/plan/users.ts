@@ -1,9 +1,9 @@
 /**
- * The planner: pure. Given what the directory wants, the identity links already stored and the
- * current user rows, it says what to change. No Strapi, no I/O: every rule of a run lives here and is
- * unit-tested on its own.
+ * Planning users: the wanted record resolved to a planned user (fields split between the target's
+ * columns and the identity link, roles, a hash of all of it), then compared with the stored row.
  */
-import type { UserFields, WantedUser } from './map';
+import { digest, type MapResult, type UserFields, type WantedUser } from '../map';
+import { sortedIds, wantedRoles } from './roles';
 
 /** The link between one directory record and one Strapi user. */
 export type StoredIdentity = {
@@ -14,6 +14,8 @@ export type StoredIdentity = {
   hash: string | null;
   state: 'active' | 'disabled';
   passwordDigest: string | null;
+  /** A local account an admin adopted: the sync never sets its password. */
+  adopted?: boolean;
 };
 
 /** A user row as the target stores it, reduced to what the sync compares. */
@@ -36,6 +38,8 @@ export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
  */
 export type PlannedUser = WantedUser & {
   roleIds: number[];
+  /** Why these roles: the rule of the role map, one role per group, or the default role. */
+  roleReason?: string;
   hash: string;
   profile?: Record<string, string | null>;
 };
@@ -59,16 +63,9 @@ export type PlanEntry =
   | { action: 'conflict'; user: PlannedUser; targetId: number; reason: string }
   | { action: 'skip'; externalId: string | null; subject: string; reason: string };
 
-/** A leaver: a directory-owned user who is no longer in the source. */
-export type LeaverEntry = {
-  action: 'disable';
-  externalId: string;
-  targetId: number;
-  subject: string;
-  reason: string;
-};
-
 export type PagePolicy = {
+  /** Role ids a run never takes away (the Super Admin role of admin users). */
+  protectedRoleIds?: ReadonlySet<number>;
   /** The users-permissions `provider` (or nothing for admin users). */
   loginProvider: string | null;
   /** Roles the sync owns for this directory: role ids outside this set are left as they are. */
@@ -86,19 +83,6 @@ export type PageContext = {
 };
 
 const sameValue = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
-
-const sortedIds = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b);
-
-/** The roles a user should end with: the sync's own roles as wanted, any other role kept. */
-export const wantedRoles = (
-  current: number[],
-  wanted: number[],
-  policy: Pick<PagePolicy, 'managedRoleIds' | 'singleRole'>
-): number[] => {
-  if (policy.singleRole) return wanted.slice(0, 1);
-  const kept = current.filter((id) => !policy.managedRoleIds.has(id));
-  return sortedIds([...kept, ...wanted]);
-};
 
 /** Field-by-field differences between the stored row and the wanted one. */
 export const diffUser = (
@@ -129,7 +113,9 @@ export const planPage = (users: PlannedUser[], context: PageContext): PlanEntry[
     const identity = context.identities.get(user.externalId);
     const row = identity?.targetId != null ? context.current.get(identity.targetId) : undefined;
     const passwordChanged =
-      user.passwordDigest !== null && user.passwordDigest !== identity?.passwordDigest;
+      !identity?.adopted &&
+      user.passwordDigest !== null &&
+      user.passwordDigest !== identity?.passwordDigest;
 
     if (!row) {
       const local =
@@ -154,71 +140,72 @@ export const planPage = (users: PlannedUser[], context: PageContext): PlanEntry[
     return { action, user, targetId: row.id, changes, setPassword: passwordChanged };
   });
 
-/**
- * Leavers: identities still active whose record was not seen in a complete enumeration.
- * Call only after the source was read to the end.
- */
-export const planLeavers = (
-  identities: Iterable<StoredIdentity & { subject?: string }>,
-  seen: ReadonlySet<string>
-): LeaverEntry[] => {
-  const leavers: LeaverEntry[] = [];
-  for (const identity of identities) {
-    if (
-      identity.state !== 'active' ||
-      identity.targetId === null ||
-      seen.has(identity.externalId)
-    ) {
-      continue;
-    }
-    leavers.push({
-      action: 'disable',
-      externalId: identity.externalId,
-      targetId: identity.targetId,
-      subject: identity.subject ?? identity.externalId,
-      reason: 'no longer in the directory',
-    });
-  }
-  return leavers;
+/** What resolving a mapped record needs: the target's columns, the roles, whether it keeps managers. */
+export type ResolveContext = {
+  /** User attributes the target has a column for; the rest go on the identity link. */
+  targetFields: ReadonlySet<string>;
+  /** The role ids this user gets (chosen by chooseRoles) and why. */
+  roleIds: number[];
+  roleReason?: string;
+  /** false: the target has no manager relation, the manager is kept on the identity link. */
+  hasManager: boolean;
 };
 
-export type SafetyVerdict = { hold: false } | { hold: true; share: number; message: string };
-
-/** Rule 4: a run that would disable more than the allowed share of the directory's users holds. */
-export const checkDisableThreshold = (
-  disables: number,
-  activeUsers: number,
-  maxDisablePercent: number,
-  confirmed: boolean
-): SafetyVerdict => {
-  if (confirmed || disables === 0) return { hold: false };
-  const share = activeUsers === 0 ? 100 : (disables / activeUsers) * 100;
-  if (share <= maxDisablePercent) return { hold: false };
-  return {
-    hold: true,
-    share,
-    message: `This run would disable ${disables} of ${activeUsers} users (${share.toFixed(1)} %), more than the ${maxDisablePercent} % threshold. Nobody was disabled. Check the source, then confirm the run to apply it.`,
+/** A mapped record becomes the planned user: columns vs. profile, roles, and the hash of it all. */
+export const resolvePlannedUser = (
+  mapped: Extract<MapResult, { ok: true }>['user'],
+  context: ResolveContext
+): PlannedUser => {
+  const fields: UserFields = {};
+  const profile: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(mapped.fields))
+    (context.targetFields.has(name) ? fields : profile)[name] = value;
+  if (!context.hasManager) profile.managerExternalId = mapped.managerExternalId;
+  const planned: PlannedUser = {
+    ...mapped,
+    fields,
+    profile: Object.keys(profile).length ? profile : undefined,
+    roleIds: context.roleIds,
+    ...(context.roleReason ? { roleReason: context.roleReason } : {}),
+    hash: '',
   };
+  planned.hash = digest(
+    JSON.stringify([
+      planned.fields,
+      planned.blocked,
+      planned.roleIds,
+      planned.managerExternalId,
+      planned.profile ?? null,
+    ])
+  );
+  return planned;
 };
 
-/** Rule 5: how many of the planned creations fit under the licence limit. */
-export const licenceRoom = (limit: number | null, activeUsers: number): number =>
-  limit === null ? Number.POSITIVE_INFINITY : Math.max(0, limit - activeUsers);
+/** A manager to set: the user, the wanted manager and the stored one. */
+export type ManagerChange = {
+  id: number;
+  externalId: string;
+  managerId: number | null;
+  from: number | null;
+  /** false: set without an audit entry of its own (the user was created in this run). */
+  audit: boolean;
+};
 
-/** The role a users-permissions user gets: mapped groups in order, then synced groups by name. */
-export const pickRoles = (
-  userGroups: string[],
-  mappedRoles: { group: string; roleId: number }[],
-  groupRoles: ReadonlyMap<string, { name: string; roleId: number | null }>,
-  singleRole: boolean
-): number[] => {
-  const member = new Set(userGroups);
-  const mapped = mappedRoles.filter((row) => member.has(row.group)).map((row) => row.roleId);
-  const synced = userGroups
-    .map((id) => groupRoles.get(id))
-    .filter((group): group is { name: string; roleId: number } => !!group && group.roleId !== null)
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((group) => group.roleId);
-  const ordered = [...mapped, ...synced];
-  return singleRole ? ordered.slice(0, 1) : sortedIds(ordered);
+/** Managers whose stored value differs from the directory's (external ids resolved to user ids). */
+export const planManagers = (
+  wanted: ReadonlyMap<string, string | null>,
+  targetIdOf: (externalId: string) => number | undefined,
+  current: ReadonlyMap<number, number | null>,
+  createdThisRun: ReadonlySet<string>
+): ManagerChange[] => {
+  const changes: ManagerChange[] = [];
+  for (const [externalId, managerExternalId] of wanted) {
+    const id = targetIdOf(externalId);
+    if (id === undefined) continue;
+    const managerId = managerExternalId ? (targetIdOf(managerExternalId) ?? null) : null;
+    const from = current.get(id) ?? null;
+    if (from === managerId) continue;
+    changes.push({ id, externalId, managerId, from, audit: !createdThisRun.has(externalId) });
+  }
+  return changes;
 };
