@@ -43,8 +43,6 @@ describe('Okta source', () => {
         appId: fake.appId,
         caCertificate: CA,
       },
-      // The fake org speaks plain http on 127.0.0.1.
-      options: { allowHttp: true },
       secrets: { apiToken: fake.apiToken },
       userGroups: assigned.map((group) => group.id),
     });
