@@ -146,10 +146,12 @@ const createDirectory = async ({ body }: { body: Record<string, unknown> }) => {
 const run = async ({
   directoryId,
   full,
+  confirm,
   profile,
 }: {
   directoryId: number;
   full?: boolean;
+  confirm?: boolean;
   profile?: string;
 }) => {
   const runner = app().plugin('user-directory-sync').service('runner') as unknown as Runner;
@@ -160,6 +162,7 @@ const run = async ({
       trigger: 'api',
       actor: 'bench',
       forceFull: !!full,
+      confirm: !!confirm,
     });
     await runner.wait(started.id);
     measure().onMark = null;

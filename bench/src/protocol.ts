@@ -101,7 +101,8 @@ export type AgentCommands = {
   createDirectory: { args: { body: Record<string, unknown> }; result: { id: number } };
   run: {
     /** profile: a name to run under the CPU profiler (the summary comes back). */
-    args: { directoryId: number; full?: boolean; profile?: string };
+    /** confirm: apply a run the safety threshold would hold (npm run faults). */
+    args: { directoryId: number; full?: boolean; confirm?: boolean; profile?: string };
     result: Measurement & { run: RunResult; profile?: ProfileSummary };
   };
   snapshot: {
