@@ -8,8 +8,8 @@
  * nobody wrongly disabled (a user the source still has active, blocked by the run), the run either
  * succeeded after retrying or failed with a message naming the cause (no JavaScript error text),
  * and the next clean run (the one the engine picks, as a schedule would) converges: the stored
- * users equal the source. Writes
- * bench/results/<date>-faults[-quick].json and the generated part of docs/RELIABILITY.md.
+ * users equal the source. Writes bench/results/<date>-faults-<db>[-quick].json and (full runs
+ * only) the generated part of docs/RELIABILITY.md.
  * --quick: 500 users and one page (the middle one) per phase, for CI. --pages N: N pages per
  * phase (default 3: the first, the middle and the last; Okta full runs: the middle one, see
  * pagesFor). --render <results file>: only rewrite docs/RELIABILITY.md from it. Exits non-zero
@@ -362,14 +362,16 @@ const main = async () => {
   const out = path.join(root, 'bench', 'results', name);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
-  if (!partial) await writeReliabilityDoc(root, file, name);
+  // The page shows the full run's figures; a quick or partial run writes its results file only.
+  const documented = !partial && !quick;
+  if (documented) await writeReliabilityDoc(root, file, name);
   const tried = rows.filter((row) => row.outcome !== 'n/a');
   const bad = tried.filter((row) => !row.ok);
   const wrong = tried.reduce((sum, row) => sum + (row.wrongDisables ?? 0), 0);
   say(
     `\n${tried.length} faulted runs: ${tried.filter((row) => row.outcome === 'succeeded').length} succeeded after retrying, ${tried.filter((row) => row.outcome !== 'succeeded').length} failed naming the cause or not; ${wrong} wrong disables; ${tried.filter((row) => row.converged).length} converged; ${bad.length} problem(s). ${file.totalSeconds} s.`
   );
-  say(`Written ${path.relative(root, out)}${partial ? '' : ' and docs/RELIABILITY.md'}.`);
+  say(`Written ${path.relative(root, out)}${documented ? ' and docs/RELIABILITY.md' : ''}.`);
   if (bad.length > 0) process.exitCode = 1;
 };
 
