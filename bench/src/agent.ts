@@ -23,6 +23,11 @@ import type {
   StoredUser,
 } from './protocol';
 import { postgresQuery } from '../../tests/helpers/postgres';
+import {
+  memoryDirectory,
+  person,
+  registerMemoryProvider,
+} from '../../tests/helpers/memory-provider';
 
 process.env.APP_KEYS ??= 'benchKeyA,benchKeyB';
 process.env.API_TOKEN_SALT ??= 'bench-api-token-salt';
@@ -67,7 +72,7 @@ const measure = () => {
   return meter;
 };
 
-const boot = async ({ db }: { db: DbKind }) => {
+const boot = async ({ db, memory }: { db: DbKind; memory?: boolean }) => {
   const started = Date.now();
   const appDir = playgroundDir();
   const id = `${process.pid}_${randomUUID().slice(0, 8)}`;
@@ -101,6 +106,7 @@ const boot = async ({ db }: { db: DbKind }) => {
     await cleanup();
     throw error;
   }
+  if (memory) registerMemoryProvider(strapi);
   meter = new Meter(knex() as never);
   const versionSql = db === 'sqlite' ? 'select sqlite_version() as v' : 'select version() as v';
   const raw = (await knex().raw(versionSql)) as unknown;
@@ -140,10 +146,12 @@ const createDirectory = async ({ body }: { body: Record<string, unknown> }) => {
 const run = async ({
   directoryId,
   full,
+  confirm,
   profile,
 }: {
   directoryId: number;
   full?: boolean;
+  confirm?: boolean;
   profile?: string;
 }) => {
   const runner = app().plugin('user-directory-sync').service('runner') as unknown as Runner;
@@ -154,6 +162,7 @@ const run = async ({
       trigger: 'api',
       actor: 'bench',
       forceFull: !!full,
+      confirm: !!confirm,
     });
     await runner.wait(started.id);
     measure().onMark = null;
@@ -213,6 +222,43 @@ const snapshot = async ({ directoryId }: { directoryId: number }) => {
     }
   }
   return { users, identities: links.length };
+};
+
+/** The directory's users without relations (npm run faults: many snapshots, fast). */
+const users = async ({ directoryId }: { directoryId: number }) => {
+  const links = (await app()
+    .db.query(IDENTITY_UID)
+    .findMany({ where: { directoryId, kind: 'user' }, select: ['targetId'] })) as {
+    targetId: number | null;
+  }[];
+  const ids = links.map((link) => link.targetId).filter((id): id is number => id !== null);
+  const found: StoredUser[] = [];
+  for (let i = 0; i < ids.length; i += 900) {
+    const rows = (await knex()(userMeta().tableName)
+      .select({
+        username: column('username'),
+        email: column('email'),
+        blocked: column('blocked'),
+        jobTitle: column('jobTitle'),
+      })
+      .whereIn('id', ids.slice(i, i + 900))) as {
+      username: string;
+      email: string | null;
+      blocked: boolean | number | null;
+      jobTitle: string | null;
+    }[];
+    for (const row of rows)
+      found.push({
+        username: row.username,
+        email: row.email,
+        blocked: Boolean(row.blocked),
+        role: null,
+        jobTitle: row.jobTitle ?? null,
+        manager: null,
+        hasPassword: false,
+      });
+  }
+  return { users: found, identities: links.length };
 };
 
 /** GET or POST over HTTPS with the test CA, JSON back. */
@@ -343,6 +389,18 @@ const clearUsers = async () => {
   return { deleted };
 };
 
+/** The memory directory's store lives in this process: the orchestrator sets it through here. */
+const memory = async (args: AgentCommands['memory']['args']) => {
+  const store = memoryDirectory(args.store);
+  if (args.users !== undefined)
+    store.users = Array.from({ length: args.users }, (_, i) =>
+      person(i + 1, { managerExternalId: null })
+    );
+  if (args.pageSize !== undefined) store.pageSize = args.pageSize;
+  if (args.failAfterPages !== undefined) store.failAfterPages = args.failAfterPages;
+  return { users: store.users.length };
+};
+
 const stop = async () => {
   if (strapi) await strapi.destroy();
   strapi = null;
@@ -357,9 +415,11 @@ const handlers: { [K in CommandName]: (args: never) => Promise<AgentCommands[K][
   createDirectory,
   run,
   snapshot,
+  users,
   floor,
   naive,
   clearUsers,
+  memory,
   stop,
 };
 

@@ -9,7 +9,6 @@
  * the generated part of docs/PERFORMANCE.md. Up to 10,000 users, scim-push: the same people pushed
  * over SCIM (bench/src/scim-push.ts). Exits non-zero when a run synced the wrong thing.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +16,12 @@ import { compileStrapi } from '@strapi/strapi';
 import { startCsvFileServer } from '../../tests/fakes/csv/server';
 import { startGraphFake, type GraphFake } from '../../tests/fakes/graph';
 import { generateOrg } from '../../tests/fakes/org';
+import { Agent, pluginVersion } from './harness';
 import { changeOnePercent, compareUsers, csvOf, GraphModel, type Check } from './model';
 import { certsDir, playgroundDir, repoRoot } from './paths';
 import { scimPushRound, type ScimPushResult } from './scim-push';
 import type { ProfileSummary } from './profile';
-import type { AgentCommands, CommandName, DbKind, Measurement, Reply, Request } from './protocol';
+import type { AgentCommands, DbKind, Measurement } from './protocol';
 import {
   consoleTable,
   judge,
@@ -58,71 +58,11 @@ const CA = fs.readFileSync(path.join(certsDir(), 'ca.pem'), 'utf8');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 
-/** The Strapi child process and its request / reply channel. */
-class Agent {
-  private next = 1;
-  private readonly waiting = new Map<
-    number,
-    { resolve: (value: unknown) => void; reject: (error: Error) => void }
-  >();
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (reply: Reply) => {
-      const entry = this.waiting.get(reply.id);
-      if (!entry) return;
-      this.waiting.delete(reply.id);
-      if (reply.ok) entry.resolve(reply.result);
-      else entry.reject(new Error(`agent: ${reply.error}`));
-    });
-    child.on('exit', (code) => {
-      for (const entry of this.waiting.values())
-        entry.reject(new Error(`the Strapi process exited (${code}); see ${logFile}`));
-      this.waiting.clear();
-    });
-  }
-
-  static start(): Agent {
-    const log = fs.openSync(logFile, 'a');
-    const child = fork(path.join(__dirname, 'agent.js'), [], {
-      cwd: root,
-      execArgv: ['--expose-gc'],
-      serialization: 'advanced',
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    const relay = (chunk: Buffer) => {
-      fs.writeSync(log, chunk);
-      // eslint-disable-next-line no-control-regex
-      const text = chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
-      for (const line of text.split('\n')) {
-        if (
-          /user-directory-sync\]|Entra ID|CSV|error/i.test(line) &&
-          !/run\.(start|finish)/.test(line)
-        )
-          say(`      | ${line.replace(/^\[[^\]]+\]\s*/, '').slice(0, 220)}`);
-      }
-    };
-    child.stdout?.on('data', relay);
-    child.stderr?.on('data', relay);
-    return new Agent(child);
-  }
-
-  call<K extends CommandName>(
-    cmd: K,
-    args: AgentCommands[K]['args']
-  ): Promise<AgentCommands[K]['result']> {
-    const id = this.next++;
-    const request: Request = { id, cmd, args };
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.child.send(request);
-    });
-  }
-
-  async stop() {
-    await this.call('stop', {}).catch(() => undefined);
-    if (this.child.exitCode === null) this.child.kill();
-  }
-}
+/** The Strapi log lines worth showing while the benchmark runs. */
+const relayLine = (line: string) => {
+  if (/user-directory-sync\]|Entra ID|CSV|error/i.test(line) && !/run\.(start|finish)/.test(line))
+    say(`      | ${line.replace(/^\[[^\]]+\]\s*/, '').slice(0, 220)}`);
+};
 
 /** --profile: CPU-profile the runs at the largest size (slower; the figures are marked). */
 const profiling = (scenario: Scenario, size: number) =>
@@ -252,7 +192,7 @@ const graphRound = async (size: number) => {
   });
   const model = new GraphModel(fake.store);
   const groupIds = fake.store.listGroups().map((group) => group.id);
-  const agent = Agent.start();
+  const agent = Agent.start(logFile, relayLine);
   try {
     const boot = await agent.call('boot', { db });
     say(
@@ -405,7 +345,7 @@ const csvRound = async (size: number) => {
   say(
     `  people.csv: ${int(text.length / 1024)} KB, ${int(size)} rows, ${int(expected.size)} with an email`
   );
-  const agent = Agent.start();
+  const agent = Agent.start(logFile, relayLine);
   try {
     const boot = await agent.call('boot', { db });
     say(
@@ -446,24 +386,6 @@ const csvRound = async (size: number) => {
   } finally {
     await agent.stop();
     await server.close();
-  }
-};
-
-/** The commit measured, and whether server/src had uncommitted changes (read-only git calls). */
-const pluginVersion = () => {
-  const git = (args: string[]) =>
-    execFileSync('git', args, {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  try {
-    return {
-      commit: git(['rev-parse', '--short', 'HEAD']),
-      serverSrcChanged: git(['status', '--porcelain', 'server/src']) !== '',
-    };
-  } catch {
-    return { commit: 'unknown', serverSrcChanged: false };
   }
 };
 
@@ -515,7 +437,7 @@ const main = async () => {
       database: databaseVersion,
       loadAverageAtStart,
     },
-    plugin: pluginVersion(),
+    plugin: pluginVersion(root),
     results,
     ratios: ratiosOf(results),
     targets: judge(results),

@@ -93,17 +93,24 @@ export type GraphAccess = {
 
 export type AgentCommands = {
   boot: {
-    args: { db: DbKind };
+    /** memory: also register the test-only `memory` directory type (npm run faults). */
+    args: { db: DbKind; memory?: boolean };
     /** commitMs: median time of a one-row transaction, a measure of the disk's state. */
     result: { seconds: number; rssMB: number; dbVersion: string; commitMs: number };
   };
   createDirectory: { args: { body: Record<string, unknown> }; result: { id: number } };
   run: {
     /** profile: a name to run under the CPU profiler (the summary comes back). */
-    args: { directoryId: number; full?: boolean; profile?: string };
+    /** confirm: apply a run the safety threshold would hold (npm run faults). */
+    args: { directoryId: number; full?: boolean; confirm?: boolean; profile?: string };
     result: Measurement & { run: RunResult; profile?: ProfileSummary };
   };
   snapshot: {
+    args: { directoryId: number };
+    result: { users: StoredUser[]; identities: number };
+  };
+  /** Like snapshot, without role, manager and password (faster). */
+  users: {
     args: { directoryId: number };
     result: { users: StoredUser[]; identities: number };
   };
@@ -117,6 +124,11 @@ export type AgentCommands = {
     result: Measurement & { users: number; stored: number; linked: number };
   };
   clearUsers: { args: Record<string, never>; result: { deleted: number } };
+  /** Sets a `memory` directory's store: `users` generated people, a failure after N pages. */
+  memory: {
+    args: { store: string; users?: number; pageSize?: number; failAfterPages?: number | null };
+    result: { users: number };
+  };
   stop: { args: Record<string, never>; result: { ok: true } };
 };
 

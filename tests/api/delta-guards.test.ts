@@ -39,7 +39,8 @@ describe('guards of delta rounds', () => {
 
   beforeAll(async () => {
     graph = await startGraphFake({ users: 300, groups: 10, seed: 11 });
-    okta = await startOktaFake({ users: 300, seed: 12 });
+    // HTTPS with the test CA: a plain http:// org needs the plugin config's allowHttp.
+    okta = await startOktaFake({ users: 300, seed: 12, https: true });
     app = await startApp();
     api = pluginApi(app);
   });
@@ -55,7 +56,12 @@ describe('guards of delta rounds', () => {
     const id = await api.createDirectory({
       name: 'Okta guarded',
       type: 'okta',
-      connection: { orgUrl: `${okta.url}/`, authMode: 'token', appId: okta.appId },
+      connection: {
+        orgUrl: `${okta.url}/`,
+        authMode: 'token',
+        appId: okta.appId,
+        caCertificate: CA,
+      },
       secrets: { apiToken: okta.apiToken },
       userGroups: [group.id],
     });

@@ -1,12 +1,16 @@
 /**
  * The Okta source end to end on a real Strapi: @okta/okta-sdk-nodejs against the fake Okta org.
  */
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { startOktaFake, type OktaFake } from '../fakes/okta';
 import { pluginApi, type PluginApi } from '../helpers/api';
 import { startApp, type TestApp } from '../helpers/strapi';
 
 const USER_UID = 'plugin::users-permissions.user';
 const MINUTE = 60_000;
+// The fake org speaks HTTPS with the test CA: plain http:// needs the plugin's allowHttp.
+const CA = readFileSync(join(__dirname, '..', 'fakes', 'certs', 'ca.pem'), 'utf8');
 
 describe('Okta source', () => {
   let app: TestApp;
@@ -15,7 +19,7 @@ describe('Okta source', () => {
   let fake: OktaFake;
 
   beforeAll(async () => {
-    fake = await startOktaFake({ users: 2000, seed: 5 });
+    fake = await startOktaFake({ users: 2000, seed: 5, https: true });
     app = await startApp();
     api = pluginApi(app);
   });
@@ -33,7 +37,12 @@ describe('Okta source', () => {
     const res = await api.post('/directories', {
       name: 'Okta',
       type: 'okta',
-      connection: { orgUrl: `${fake.url}/`, authMode: 'token', appId: fake.appId },
+      connection: {
+        orgUrl: `${fake.url}/`,
+        authMode: 'token',
+        appId: fake.appId,
+        caCertificate: CA,
+      },
       secrets: { apiToken: fake.apiToken },
       userGroups: assigned.map((group) => group.id),
     });

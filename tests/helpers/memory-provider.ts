@@ -3,6 +3,7 @@
  * change the "directory" between runs and inject a failure half way through an enumeration.
  */
 import type { Core } from '@strapi/strapi';
+import { TransientSyncError } from '../../server/src/providers/errors';
 import type {
   DirectoryGroup,
   DirectoryProvider,
@@ -79,7 +80,10 @@ const createMemoryProvider = (settings: {
       let index = 0;
       for (const page of pages(store.users, store.pageSize)) {
         if (store.failAfterPages !== null && index >= store.failAfterPages) {
-          throw new Error('the memory directory went away half way');
+          throw new TransientSyncError(
+            'memory-unavailable',
+            `the memory directory went away half way (at page ${index + 1})`
+          );
         }
         if (store.pageDelayMs) await sleep(store.pageDelayMs);
         index += 1;

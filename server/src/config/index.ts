@@ -5,7 +5,7 @@ import { bounded, boolean, strictObject, yup } from '../providers/schema';
 export type PluginConfig = {
   /** Key for encrypting secrets at rest; else USER_DIRECTORY_SYNC_KEY, else derived from APP_KEYS. */
   encryptionKey: string | null;
-  /** Allow CSV files over plain http:// (off: only https). */
+  /** Allow plain http:// for CSV files and Okta org URLs (off: only https). */
   allowHttp: boolean;
   /** Largest CSV file accepted, in bytes. */
   csvMaxBytes: number;

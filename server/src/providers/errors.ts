@@ -37,11 +37,36 @@ export class CancelledError extends SyncError {
   }
 }
 
-/** A short, safe summary of any error for a run record or an audit entry. */
+const SYNC_ERROR_NAMES = new Set([
+  'SyncError',
+  'TransientSyncError',
+  'StopSyncError',
+  'ItemSyncError',
+  'DeltaExpiredError',
+  'CancelledError',
+]);
+
+/**
+ * A SyncError, also one made by another copy of this module (a provider registered from a test
+ * helper or another bundle): `instanceof` alone would call its message "unexpected".
+ */
+export const isSyncError = (error: unknown): error is SyncError =>
+  error instanceof SyncError ||
+  (error instanceof Error &&
+    SYNC_ERROR_NAMES.has(error.name) &&
+    typeof (error as { code?: unknown }).code === 'string');
+
+/**
+ * A short, safe summary of any error for a run record, an audit entry or the panel. A SyncError's
+ * message was written for people; any other error's message may hold row values or secrets (a
+ * database driver quotes the row it refused), so only its name is kept: the caller logs the
+ * error itself with strapi.log at error level.
+ */
 export const describeError = (error: unknown): { code: string; message: string } => {
-  if (error instanceof SyncError) return { code: error.code, message: error.message };
-  if (error instanceof Error) {
-    return { code: error.name || 'Error', message: error.message.slice(0, 500) };
-  }
-  return { code: 'Error', message: String(error).slice(0, 500) };
+  if (isSyncError(error)) return { code: error.code, message: error.message };
+  const name = error instanceof Error && /^\w{1,60}$/.test(error.name) ? error.name : 'Error';
+  return {
+    code: 'unexpected-error',
+    message: `An unexpected error (${name}) stopped the run; the server log has the details.`,
+  };
 };

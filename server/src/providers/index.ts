@@ -1,29 +1,19 @@
 /** The directory types this plugin ships, with what the API needs to know of each. */
-import { createAzureProvider, isFullSyncDue, readOptions, type AzureConnection } from './azure';
+import { createAzureProvider } from './azure';
 import { createCsvProvider } from './csv';
 import { createOktaProvider } from './okta';
 import { azureSchema } from './azure/schema';
 import { csvSchema } from './csv/schema';
 import { oktaSchema } from './okta/schema';
-import type { ProviderFactory } from './types';
 import type { ProviderDefinition } from './registry';
 import { SCIM_PROVIDER } from '../scim/provider';
 
 const PROFILE_MAPPING = (names: [string, string][]) =>
   names.map(([source, target]) => ({ source, target }));
 
-/** Graph with the periodic full reconciliation its options ask for. */
-const azure: ProviderFactory<AzureConnection> = (settings, context) => {
-  const provider = createAzureProvider(settings, context);
-  const hours = readOptions(settings.options).fullSyncEveryHours;
-  return Object.assign(provider, {
-    fullSyncDue: (now: Date) => isFullSyncDue(settings.state, now, hours),
-  });
-};
-
 export const BUILT_IN_PROVIDERS: Record<string, ProviderDefinition> = {
   azure: {
-    factory: azure as ProviderDefinition['factory'],
+    factory: createAzureProvider as ProviderDefinition['factory'],
     secrets: ['clientSecret'],
     requiredConnection: ['tenantId', 'clientId'],
     defaultMapping: PROFILE_MAPPING([

@@ -9,10 +9,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FaultQueue, type FaultMatch } from '../faults';
 
 /** What can go wrong with one path. */
 export type CsvFileFault =
-  | { kind: 'status'; status: number; body?: string }
+  | { kind: 'status'; status: number; body?: string; retryAfter?: string }
   /** Waits before answering (headers included). */
   | { kind: 'slow'; delayMs: number }
   /** Sends the headers and `afterBytes` bytes of the body, then destroys the socket. */
@@ -64,7 +65,13 @@ export type CsvFileServer = {
   requests: CsvFileRequest[];
   /** Adds or replaces a file (a new ETag and Last-Modified). */
   setFile(path: string, content: string | Buffer): void;
+  /** A fault for every request of `path` until cleared. */
   setFault(path: string, fault: CsvFileFault | null): void;
+  /** A fault for the next matching request(s) only (the fakes' shared fault queue). */
+  inject(fault: CsvFileFault, match?: FaultMatch): void;
+  clearFaults(): void;
+  /** One-shot faults queued and not yet served. */
+  pendingFaults(): number;
   setRedirect(path: string, location: string | null): void;
   close(): Promise<void>;
 };
@@ -79,6 +86,7 @@ export const startCsvFileServer = async (
 ): Promise<CsvFileServer> => {
   const files = new Map<string, Stored>();
   const faults = new Map(Object.entries(options.faults ?? {}));
+  const queued = new FaultQueue<CsvFileFault>();
   const redirects = new Map(Object.entries(options.redirects ?? {}));
   const publicPaths = new Set(options.publicPaths ?? []);
   const requests: CsvFileRequest[] = [];
@@ -122,11 +130,14 @@ export const startCsvFileServer = async (
       answer(401, { 'www-authenticate': 'Basic realm="csv"', 'content-type': 'text/plain' }, 'no');
       return;
     }
-    const fault = faults.get(path);
+    const fault = queued.take(path) ?? faults.get(path);
     if (fault?.kind === 'status') {
       answer(
         fault.status,
-        { 'content-type': 'text/html' },
+        {
+          'content-type': 'text/html',
+          ...(fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter }),
+        },
         fault.body ?? `<h1>${fault.status}</h1>`
       );
       return;
@@ -193,6 +204,12 @@ export const startCsvFileServer = async (
     requests,
     setFile,
     setFault: (path, fault) => (fault ? faults.set(path, fault) : faults.delete(path)),
+    inject: (fault, match) => queued.add(fault, match),
+    pendingFaults: () => queued.size(),
+    clearFaults: () => {
+      queued.clear();
+      faults.clear();
+    },
     setRedirect: (path, location) =>
       location ? redirects.set(path, location) : redirects.delete(path),
     close: () =>

@@ -1,14 +1,22 @@
-/** Fault injection and the request log of the fake Graph server. */
+/** Fault injection (on the fakes' shared FaultQueue) and the request log of the fake Graph server. */
+import { FaultQueue, pathMatches } from '../faults';
 
-export type FaultKind = 429 | 500 | 502 | 503 | 504 | 'slow' | 'cut';
+/**
+ * An HTTP status answered with Graph's error body (429, 5xx, or a refusal: 400, 403, 404...),
+ * a slow answer, a connection cut before the answer, a body cut half way (`truncate`), an access
+ * token that expires now (`expire-token`: every token handed out so far is refused from this
+ * request on), or a page whose first user record has fields of the wrong types (`malformed`).
+ */
+export type FaultKind = number | 'slow' | 'cut' | 'truncate' | 'expire-token' | 'malformed';
 
 export type FaultRule = {
-  /** An HTTP status answered with Graph's error body, a slow answer, or a cut connection. */
   kind: FaultKind;
   /** How many matching requests get it (default 1; Infinity for "until cleared"). */
   times?: number;
   /** Only requests whose path (and query) contains this string or matches this pattern. */
   path?: string | RegExp;
+  /** Let this many matching requests through first (a fault at page N skips N - 1). */
+  skip?: number;
   /**
    * The Retry-After header of a 429/503: seconds (integer or fractional, e.g. 0.05 or '2.128'),
    * or null for none. Default: '1' for 429, none for the others.
@@ -18,42 +26,31 @@ export type FaultRule = {
   delayMs?: number;
 };
 
-type ActiveFault = Required<Pick<FaultRule, 'kind'>> & FaultRule & { remaining: number };
-
-const matches = (pattern: string | RegExp | undefined, path: string) =>
-  pattern === undefined ||
-  (typeof pattern === 'string' ? path.includes(pattern) : pattern.test(path));
-
 export class Faults {
-  private rules: ActiveFault[] = [];
+  private readonly queue = new FaultQueue<FaultRule>();
   /** While set, paged responses on matching paths repeat the same nextLink forever. */
   repeatedNextLink: { path?: string | RegExp } | null = null;
 
   add(rule: FaultRule): void {
-    this.rules.push({ ...rule, remaining: rule.times ?? 1 });
+    this.queue.add(rule, { path: rule.path, skip: rule.skip, times: rule.times });
   }
 
   /** Takes the first pending fault for a path among the given kinds, counting it down. */
-  take(path: string, kinds: (kind: FaultKind) => boolean): ActiveFault | null {
-    const index = this.rules.findIndex((rule) => kinds(rule.kind) && matches(rule.path, path));
-    if (index === -1) return null;
-    const rule = this.rules[index];
-    rule.remaining -= 1;
-    if (rule.remaining <= 0) this.rules.splice(index, 1);
-    return rule;
+  take(path: string, kinds: (kind: FaultKind) => boolean): FaultRule | null {
+    return this.queue.take(path, (rule) => kinds(rule.kind));
   }
 
   repeatsNextLink(path: string): boolean {
-    return this.repeatedNextLink !== null && matches(this.repeatedNextLink.path, path);
+    return this.repeatedNextLink !== null && pathMatches(this.repeatedNextLink.path, path);
   }
 
   /** Faults not yet used up (for assertions). */
   pending(): number {
-    return this.rules.length;
+    return this.queue.size();
   }
 
   clear(): void {
-    this.rules = [];
+    this.queue.clear();
     this.repeatedNextLink = null;
   }
 }
@@ -81,7 +78,7 @@ export class RequestLog {
     const test =
       typeof filter === 'function'
         ? filter
-        : (entry: LoggedRequest) => matches(filter, `${entry.path}${entry.query}`);
+        : (entry: LoggedRequest) => pathMatches(filter, `${entry.path}${entry.query}`);
     return this.entries.filter(test).length;
   }
 

@@ -250,6 +250,9 @@ const FAULT_ERRORS: Record<number, [string, string]> = {
   502: ['badGateway', 'Bad gateway.'],
   503: ['serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.'],
   504: ['gatewayTimeout', 'The gateway timed out.'],
+  400: ['BadRequest', 'Invalid request.'],
+  403: ['Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'],
+  404: ['Request_ResourceNotFound', 'Resource does not exist.'],
 };
 
 /** A status fault as Graph would answer it (for the HTTP layer and `$batch` items alike). */

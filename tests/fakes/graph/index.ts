@@ -96,6 +96,16 @@ const readBody = (request: IncomingMessage) =>
     request.on('error', reject);
   });
 
+/** Gives the first record of a collection page fields of the wrong types (its id stays). */
+const malform = (answer: ApiResponse) => {
+  const body = answer.body as { value?: unknown } | undefined;
+  const first = Array.isArray(body?.value) ? (body.value[0] as Record<string, unknown>) : null;
+  if (!first || typeof first !== 'object') return;
+  for (const key of ['userPrincipalName', 'mail', 'givenName', 'surname', 'displayName'])
+    if (key in first) first[key] = { unexpected: [42] };
+  if ('accountEnabled' in first) first.accountEnabled = 'maybe';
+};
+
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Starts the fake on HTTPS with the committed test certificate. */
@@ -214,6 +224,17 @@ export const startGraphFake = async (options: GraphFakeOptions = {}): Promise<Gr
       return;
     }
     if (fault?.kind === 'slow') await delay(fault.delayMs ?? 2000);
+    if (fault?.kind === 'expire-token') {
+      identity.expireAccessTokens();
+      reply(
+        graphError(
+          401,
+          'InvalidAuthenticationToken',
+          'Lifetime validation failed, the token is expired.'
+        )
+      );
+      return;
+    }
     if (fault && typeof fault.kind === 'number') {
       reply(faultResponse(fault.kind, fault.retryAfter));
       return;
@@ -231,17 +252,30 @@ export const startGraphFake = async (options: GraphFakeOptions = {}): Promise<Gr
     for (const [key, value] of Object.entries(request.headers)) {
       headers[key] = Array.isArray(value) ? value.join(', ') : value;
     }
-    reply(
-      api.handle({
-        method,
-        path: url.pathname.slice('/v1.0/'.length),
-        query: url.searchParams,
-        headers,
-        body: parsed,
-        origin,
-        url: `${origin}${request.url ?? ''}`,
-      })
-    );
+    const answer = api.handle({
+      method,
+      path: url.pathname.slice('/v1.0/'.length),
+      query: url.searchParams,
+      headers,
+      body: parsed,
+      origin,
+      url: `${origin}${request.url ?? ''}`,
+    });
+    if (fault?.kind === 'malformed') malform(answer);
+    if (fault?.kind === 'truncate') {
+      // Headers and half the body, then the connection drops (a proxy or a server crash mid-write).
+      status = answer.status;
+      logIt();
+      const text = JSON.stringify(answer.body);
+      response.writeHead(answer.status, {
+        ...graphHeaders,
+        ...answer.headers,
+        'Content-Length': Buffer.byteLength(text),
+      });
+      response.write(text.slice(0, Math.floor(text.length / 2)), () => response.destroy());
+      return;
+    }
+    reply(answer);
   };
 
   const certs = findCerts();

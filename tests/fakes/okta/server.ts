@@ -20,6 +20,7 @@ import {
   USER_SEARCH,
   type Grammar,
 } from './expression';
+import { FaultQueue } from '../faults';
 import { renderApp, renderAssignment, renderError, renderGroup, renderUser } from './render';
 import {
   OktaStore,
@@ -31,14 +32,22 @@ import {
 
 export type RateLimit = { limit: number; windowMs: number };
 
-/** A fault for the next matching request(s). */
+/**
+ * A fault for the next matching request(s): a status (429 with its reset, 500, 503, or a refusal
+ * `400` E0000001), a slow answer, a body cut half way (`cut`), an empty page that still links to a
+ * next one, the access tokens handed out so far expiring now (`expire-token`: OAuth mode; an SSWS
+ * token is refused for good), or a page whose first user has a profile with wrong types.
+ */
 export type Fault =
   | { kind: '429'; resetSeconds?: number }
   | { kind: '500' }
   | { kind: '503' }
+  | { kind: '400' }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'cut' }
-  | { kind: 'empty-page' };
+  | { kind: 'empty-page' }
+  | { kind: 'expire-token' }
+  | { kind: 'malformed' };
 
 export type FaultOptions = {
   /** Only requests whose path (without query) contains this string or matches this RegExp. */
@@ -86,6 +95,8 @@ export type OktaFake = {
   failNext(count: number, fault: Fault | Fault['kind'], options?: FaultOptions): void;
   /** Drops pending faults. */
   clearFaults(): void;
+  /** Faults queued and not yet served. */
+  pendingFaults(): number;
   setPermissions(permissions: Partial<Permissions>): void;
   setRateLimit(bucket: string, limit: RateLimit): void;
   /** Moves the org's clock (timestamps, Date header) forward. */
@@ -149,7 +160,14 @@ class RateLimiter {
   }
 }
 
-type PendingFault = { fault: Fault; count: number; skip: number; path?: string | RegExp };
+/** Gives the first user of a list page a profile whose fields have the wrong types (id kept). */
+const malform = (reply: Reply) => {
+  if (reply.status !== 200 || !Array.isArray(reply.body)) return;
+  const first = reply.body[0] as { profile?: Record<string, unknown> } | undefined;
+  if (!first?.profile) return;
+  for (const key of ['login', 'email', 'firstName', 'lastName'])
+    first.profile[key] = { unexpected: [42] };
+};
 
 export const startOktaFake = async (options: OktaFakeOptions = {}): Promise<OktaFake> => {
   let offset = 0;
@@ -158,7 +176,7 @@ export const startOktaFake = async (options: OktaFakeOptions = {}): Promise<Okta
   const auth = new OktaAuth(options.apiToken);
   const limiter = new RateLimiter({ ...options.rateLimits });
   const permissions: Permissions = { users: true, groups: true, apps: true };
-  const faults: PendingFault[] = [];
+  const faults = new FaultQueue<Fault>();
   const requests: RequestLogEntry[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const serviceApps = new Map<string, number>();
@@ -174,22 +192,12 @@ export const startOktaFake = async (options: OktaFakeOptions = {}): Promise<Okta
 
   const takeFault = (method: string, pathname: string): Fault | undefined => {
     const isList = method === 'GET' && LIST_PATH.test(pathname);
-    for (const pending of faults) {
-      const matches =
-        pending.path === undefined ||
-        (typeof pending.path === 'string'
-          ? pathname.includes(pending.path)
-          : pending.path.test(pathname));
-      if (!matches || (pending.fault.kind === 'empty-page' && !isList)) continue;
-      if (pending.skip > 0) {
-        pending.skip -= 1;
-        return undefined;
-      }
-      pending.count -= 1;
-      if (pending.count <= 0) faults.splice(faults.indexOf(pending), 1);
-      return pending.fault;
-    }
-    return undefined;
+    return (
+      faults.take(
+        pathname,
+        (fault) => isList || (fault.kind !== 'empty-page' && fault.kind !== 'malformed')
+      ) ?? undefined
+    );
   };
 
   const error = (status: number, code: string, summary: string, causes?: string[]): Reply => ({
@@ -684,6 +692,11 @@ export const startOktaFake = async (options: OktaFakeOptions = {}): Promise<Okta
       reply = error(429, 'E0000047', 'API call exceeded rate limit due to too many requests.');
     } else if (fault?.kind === '500') {
       reply = error(500, 'E0000009', 'Internal Server Error');
+    } else if (fault?.kind === '400') {
+      reply = error(400, 'E0000001', 'Api validation failed: limit', ['limit: Invalid value.']);
+    } else if (fault?.kind === 'expire-token') {
+      auth.revokeAccessTokens();
+      reply = await handle(req, base, url, entry);
     } else if (fault?.kind === '503') {
       reply = {
         status: 503,
@@ -702,6 +715,7 @@ export const startOktaFake = async (options: OktaFakeOptions = {}): Promise<Okta
       } catch (cause) {
         reply = error(500, 'E0000009', 'Internal Server Error', [String(cause)]);
       }
+      if (fault?.kind === 'malformed') malform(reply);
     }
     entry.status = reply.status;
     deliver(res, reply, fault);
@@ -736,16 +750,14 @@ export const startOktaFake = async (options: OktaFakeOptions = {}): Promise<Okta
       return credentials;
     },
     failNext: (count, fault, faultOptions = {}) => {
-      faults.push({
-        fault: typeof fault === 'string' ? ({ kind: fault, delayMs: 5000 } as Fault) : fault,
-        count,
-        skip: faultOptions.skip ?? 0,
+      faults.add(typeof fault === 'string' ? ({ kind: fault, delayMs: 5000 } as Fault) : fault, {
+        times: count,
+        skip: faultOptions.skip,
         path: faultOptions.path,
       });
     },
-    clearFaults: () => {
-      faults.length = 0;
-    },
+    clearFaults: () => faults.clear(),
+    pendingFaults: () => faults.size(),
     setPermissions: (changes) => Object.assign(permissions, changes),
     setRateLimit: (bucket, limit) => {
       limiter.config[bucket] = limit;

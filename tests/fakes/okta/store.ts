@@ -541,6 +541,17 @@ export class OktaStore {
     this.appLastUpdated = this.now();
   }
 
+  /** Deletes a group: it leaves the app's assignments and its members; its id answers 404. */
+  deleteGroup(groupId: string) {
+    const group = this.mustGroup(groupId);
+    this.assignments.delete(group.pos);
+    for (const pos of group.members) this.users[pos].groups.delete(group.pos);
+    group.members = [];
+    group.deleted = true;
+    group.lastUpdated = this.now();
+    this.appLastUpdated = this.now();
+  }
+
   unassignGroupFromApp(groupId: string) {
     const group = this.mustGroup(groupId);
     this.assignments.delete(group.pos);

@@ -91,7 +91,9 @@ describe('Azure options and state', () => {
       maxRetries: 5,
       fullSyncEveryHours: 24,
       requestTimeoutSeconds: 60,
+      maxResponseBytes: 64 * 1024 * 1024,
     });
+    expect(readOptions({ maxResponseMegabytes: 1 }).maxResponseBytes).toBe(1024 * 1024);
     expect(readOptions({ pageSize: 5000, includeGuests: 'true', maxRetries: '2' })).toMatchObject({
       pageSize: 999,
       includeGuests: true,
@@ -129,6 +131,7 @@ describe('Azure error wording', () => {
       tenantId: 't1',
       clientId: 'c1',
       authorityHost: 'https://login.microsoftonline.com',
+      graphBaseUrl: 'https://graph.microsoft.com',
     };
     expect(
       tokenProblem('invalid_client: AADSTS7000215: Invalid client secret provided.', context)?.code

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCsvProvider, type CsvConnection } from '../../../server/src/providers/csv';
 import type { ProviderSettings } from '../../../server/src/providers/types';
-import { CancelledError, StopSyncError } from '../../../server/src/providers/errors';
+import {
+  CancelledError,
+  StopSyncError,
+  TransientSyncError,
+} from '../../../server/src/providers/errors';
 import { type CsvFileServer, startCsvFileServer } from '../../fakes/csv/server';
 import { CA_PEM, closeProviders, FIXTURES, memoryLog, rejection, track, users } from './helpers';
 
@@ -34,7 +38,7 @@ const remote = (url: string, overrides: Overrides = {}, signal?: AbortSignal) =>
         secrets: { password: 's3cret', defaultPassword: 'Welcome-2024!', ...overrides.secrets },
         userGroups: [],
         state: overrides.state ?? {},
-        options: { tmpDir, ...overrides.options },
+        options: { tmpDir, retryBaseDelayMs: 10, ...overrides.options },
       },
       { log: memoryLog(), signal }
     )
@@ -108,8 +112,6 @@ describe('a CSV file over HTTPS', () => {
   it.each([
     [403, 'csv-forbidden'],
     [404, 'csv-not-found'],
-    [500, 'csv-http-status'],
-    [503, 'csv-http-status'],
   ])('stops on HTTP %i with %s', async (status, code) => {
     const path = `/status-${status}.csv`;
     if (status === 404) {
@@ -121,6 +123,26 @@ describe('a CSV file over HTTPS', () => {
       const error = await rejection(users(remote(`${server.url}${path}`)));
       expect(error).toBeInstanceOf(StopSyncError);
       expect(error).toMatchObject({ code, message: expect.stringContaining(String(status)) });
+    } finally {
+      server.setFault(path, null);
+    }
+  });
+
+  it.each([
+    [429, 'csv-throttled'],
+    [500, 'csv-http-status'],
+    [503, 'csv-http-status'],
+  ])('downloads again after HTTP %i, then fails transiently with %s', async (status, code) => {
+    const path = `/status-${status}.csv`;
+    server.setFile(path, PEOPLE);
+    server.inject({ kind: 'status', status }, { path });
+    expect((await users(remote(`${server.url}${path}`))).length).toBeGreaterThan(0);
+    server.setFault(path, { kind: 'status', status });
+    try {
+      const error = await rejection(users(remote(`${server.url}${path}`)));
+      expect(error).toBeInstanceOf(TransientSyncError);
+      expect(error).toMatchObject({ code, message: expect.stringContaining(String(status)) });
+      expect(error.message).toContain('after 2 retries');
     } finally {
       server.setFault(path, null);
     }

@@ -236,12 +236,13 @@ describe('the fake Okta org', () => {
     const group = fake.store.groupByName('Managers')!;
     const before = { lastUpdated: user.lastUpdated, membership: group.lastMembershipUpdated };
     fake.advanceClock(60_000);
+    const suspendedFrom = fake.now();
     fake.store.suspend(user.id);
-    expect(user).toMatchObject({
-      status: 'SUSPENDED',
-      statusChanged: fake.now(),
-      lastUpdated: fake.now(),
-    });
+    const suspendedTo = fake.now();
+    expect(user.status).toBe('SUSPENDED');
+    expect(user.statusChanged).toBe(user.lastUpdated);
+    expect(user.statusChanged).toBeGreaterThanOrEqual(suspendedFrom);
+    expect(user.statusChanged).toBeLessThanOrEqual(suspendedTo);
     fake.advanceClock(60_000);
     const updated = user.lastUpdated;
     fake.store.addMember(group.id, user.id);

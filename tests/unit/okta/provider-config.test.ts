@@ -33,10 +33,17 @@ describe('Okta org URL', () => {
     ['https://acme-admin.okta.com/admin/dashboard', 'https://acme.okta.com'],
     ['https://acme-admin.oktapreview.com', 'https://acme.oktapreview.com'],
     ['https://login.acme.com/', 'https://login.acme.com'],
-    ['http://localhost:8080/', 'http://localhost:8080'],
-    ['http://127.0.0.1:9000', 'http://127.0.0.1:9000'],
   ])('%s -> %s', (input, expected) => {
     expect(normalizeOrgUrl(input)).toBe(expected);
+  });
+
+  test.each([
+    ['http://localhost:8080/', 'http://localhost:8080'],
+    ['http://127.0.0.1:9000', 'http://127.0.0.1:9000'],
+    ['http://okta.test.internal', 'http://okta.test.internal'],
+  ])('%s -> %s only with allowHttp', (input, expected) => {
+    expect(normalizeOrgUrl(input, true)).toBe(expected);
+    expect(() => normalizeOrgUrl(input)).toThrow(/plain http:\/\/.*allowHttp/);
   });
 
   test.each(['http://acme.okta.com', 'ftp://acme.okta.com', '', 'https://'])(

@@ -35,7 +35,7 @@ export type ProviderSetup = {
 };
 
 /** Fast retries so that fault tests stay quick. */
-export const FAST = { retryBaseDelayMs: 5, requestTimeoutMs: 5000, maxRetries: 3 };
+export const FAST = { retryBaseDelayMs: 5, requestTimeoutMs: 5000, maxRetries: 3, allowHttp: true };
 
 /** A provider for `fake` in `mode` (oauth needs the service app's credentials). */
 export const providerFor = (

@@ -6,7 +6,7 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 
 import { DeltaExpiredError, StopSyncError, TransientSyncError } from '../errors';
-import { GraphNetworkError, TLS_ERROR_CODES } from './https-handler';
+import { GraphNetworkError, ResponseTooLargeError, TLS_ERROR_CODES } from './https-handler';
 
 /** What to do about one failed request. */
 export type Outcome =
@@ -30,7 +30,13 @@ const IDENTITY_ERRORS = new Set([
   'AggregateAuthenticationError',
 ]);
 
-export type CredentialContext = { tenantId: string; clientId: string; authorityHost: string };
+export type CredentialContext = {
+  tenantId: string;
+  clientId: string;
+  authorityHost: string;
+  /** The Graph origin, e.g. https://graph.microsoft.com (the host of relative `$batch` paths). */
+  graphBaseUrl: string;
+};
 
 /** Parses Retry-After: seconds (integer or fractional) or an HTTP date; null when absent or odd. */
 export const parseRetryAfter = (
@@ -44,9 +50,23 @@ export const parseRetryAfter = (
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 };
 
+/**
+ * The path of a Graph URL without origin, version or query, for messages: `/users/delta`. Works on
+ * the absolute links Graph sends and on the relative paths of `$batch` items alike (never throws).
+ */
+export const pathOf = (url: string): string =>
+  url
+    .replace(/^[a-z]+:\/\/[^/]+/i, '')
+    .replace(/^\/v1\.0(?=\/)/, '')
+    .split('?')[0] || '/';
+
+/** The host of an absolute URL, or `fallback` for a relative one. */
+const hostOf = (url: string, fallback: string): string =>
+  /^[a-z]+:\/\/([^/?#]+)/i.exec(url)?.[1] ?? fallback;
+
 /** The permission a Graph path needs, for a 403's message. */
 export const permissionFor = (url: string): string => {
-  const path = url.replace(/^https:\/\/[^/]+/, '').split('?')[0];
+  const path = pathOf(url);
   return /\/groups|\/members|memberOf/i.test(path) ? 'GroupMember.Read.All' : 'User.Read.All';
 };
 
@@ -112,6 +132,15 @@ const firstLine = (message: string) => {
   return (description ?? message.split(/\r?\n/)[0]).slice(0, 300);
 };
 
+/** The size cap an answer went over (the SDK wraps our error into a GraphError), or null. */
+const sizeCapOf = (error: unknown): number | null => {
+  if (error instanceof ResponseTooLargeError) return error.maxBytes;
+  if (error instanceof GraphError && error.code === 'ResponseTooLargeError') {
+    return Number(/larger than (\d+) bytes/.exec(error.message ?? '')?.[1] ?? 0);
+  }
+  return null;
+};
+
 /** Classifies a failed Graph request. `probe` explains an `endpoints_resolution_error`. */
 export const classify = async (
   error: unknown,
@@ -121,7 +150,18 @@ export const classify = async (
 ): Promise<Outcome> => {
   if (error instanceof DeltaExpiredError || error instanceof StopSyncError)
     return { kind: 'fail', error };
-  if (error instanceof GraphNetworkError) return networkOutcome(error, url);
+  const cap = sizeCapOf(error);
+  if (cap !== null) {
+    return {
+      kind: 'fail',
+      error: new StopSyncError(
+        'azure-response-too-large',
+        `Microsoft Graph sent more than ${(cap / 1048576).toFixed(2)} MB for ${pathOf(url)}; the run stopped without reading it. Lower the page size, or raise the option maxResponseMegabytes if the directory really needs it.`
+      ),
+    };
+  }
+  if (error instanceof GraphNetworkError)
+    return networkOutcome(error, hostOf(url, graphHost(credential)));
   const identityName =
     error instanceof GraphError ? error.code : error instanceof Error ? error.name : null;
   if (identityName && IDENTITY_ERRORS.has(identityName) && error instanceof Error) {
@@ -138,7 +178,10 @@ export const classify = async (
     if (error.code === 'GraphNetworkError') {
       const errorCode = /\(([A-Z_]+)\)$/.exec(message)?.[1] ?? '';
       if (TLS_ERROR_CODES.has(errorCode) || /certificate|self[- ]signed/i.test(message)) {
-        return { kind: 'fail', error: untrustedCertificate(new URL(url).host, errorCode || 'TLS') };
+        return {
+          kind: 'fail',
+          error: untrustedCertificate(hostOf(url, graphHost(credential)), errorCode || 'TLS'),
+        };
       }
       return {
         kind: 'retry',
@@ -177,13 +220,29 @@ export const classify = async (
       ),
     };
   }
-  return {
-    kind: 'fail',
-    error: new StopSyncError(
-      'azure-graph-request',
-      `Microsoft Graph refused ${new URL(url).pathname} (${detail}).`
-    ),
-  };
+  return { kind: 'fail', error: refused(status, error, url) };
+};
+
+/** What to do about a 4xx Graph answered for one request (400, 405, 409, 412, 422...). */
+const REFUSAL_ADVICE: Record<number, string> = {
+  400: 'the request is not one this Graph endpoint accepts (a national cloud or a tenant without the feature may refuse it)',
+  405: 'this Graph endpoint does not allow the request',
+  409: 'the object changed while it was read; run the sync again',
+  412: 'the object changed while it was read; run the sync again',
+  413: 'the request was too large',
+  422: 'Graph could not process the request',
+};
+
+/** A StopSyncError naming what Graph refused, its words, and what to do. */
+export const refused = (status: number, error: GraphError, url: string): StopSyncError => {
+  const code = error.code ? ` ${error.code}` : '';
+  const said = (error.message ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
+  const requestId = error.requestId ? ` Graph request id: ${error.requestId}.` : '';
+  const advice = REFUSAL_ADVICE[status] ?? 'Graph refused the request';
+  return new StopSyncError(
+    'azure-graph-refused',
+    `Microsoft Graph refused ${pathOf(url)} with ${status}${code}${said ? ` ("${said}")` : ''}: ${advice}. Check the tenant's settings and the app's permissions, then run the sync again; if it keeps happening, report it with the request id.${requestId}`
+  );
 };
 
 const tokenOutcome = async (
@@ -206,9 +265,12 @@ const tokenOutcome = async (
   };
 };
 
-const networkOutcome = (error: GraphNetworkError, url: string): Outcome =>
+const graphHost = (credential: CredentialContext) =>
+  hostOf(credential.graphBaseUrl, 'Microsoft Graph');
+
+const networkOutcome = (error: GraphNetworkError, host: string): Outcome =>
   TLS_ERROR_CODES.has(error.errorCode)
-    ? { kind: 'fail', error: untrustedCertificate(new URL(url).host, error.errorCode) }
+    ? { kind: 'fail', error: untrustedCertificate(host, error.errorCode) }
     : { kind: 'retry', reason: 'network', status: null, retryAfterMs: null, detail: error.message };
 
 /** The error for retries that ran out. */

@@ -1,19 +1,25 @@
 /**
  * The wire: a client-credentials token from Entra ID (@azure/identity) and Microsoft Graph requests
  * (@microsoft/microsoft-graph-client) over one provider-owned HTTPS agent, with our own retries
- * (Retry-After honoured and capped), page walking with a repeated-link guard, and `$batch` reads.
+ * (Retry-After honoured and capped), a fresh token once when Graph refuses one mid-run, a size cap
+ * on every answer, page walking with a repeated-link guard, and `$batch` reads.
  */
 import { Agent } from 'https';
 import { rootCertificates } from 'tls';
 import { ClientSecretCredential } from '@azure/identity';
-import { AuthenticationHandler, Client, GraphError } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import {
+  AuthenticationHandler,
+  Client,
+  GraphError,
+  type AuthenticationProvider,
+} from '@microsoft/microsoft-graph-client';
 
 import { CancelledError, StopSyncError } from '../errors';
 import type { ProviderContext } from '../types';
 import {
   classify,
   exhausted,
+  pathOf,
   unknownTenant,
   untrustedCertificate,
   type CredentialContext,
@@ -27,7 +33,7 @@ type RequestOptions = { headers?: Record<string, string>; body?: unknown; method
 
 export class GraphConnection {
   private readonly agent: Agent;
-  private readonly credential: ClientSecretCredential;
+  private credential: ClientSecretCredential;
   private readonly client: Client;
   private readonly scope: string;
   private readonly credentialContext: CredentialContext;
@@ -43,26 +49,20 @@ export class GraphConnection {
       maxSockets: 8,
       ca: connection.caCertificate ? [...rootCertificates, connection.caCertificate] : undefined,
     });
-    this.credential = new ClientSecretCredential(
-      connection.tenantId,
-      connection.clientId,
-      connection.clientSecret,
-      {
-        authorityHost: connection.authorityHost,
-        disableInstanceDiscovery: true,
-        // Token requests go through the same agent (core-rest-pipeline's agent policy).
-        agent: this.agent,
-        retryOptions: { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000 },
-      }
-    );
+    this.credential = this.newCredential();
     this.scope = `${connection.graphBaseUrl}/.default`;
-    const authProvider = new TokenCredentialAuthenticationProvider(this.credential, {
-      scopes: [this.scope],
-    });
+    const authProvider: AuthenticationProvider = {
+      getAccessToken: async () => {
+        const token = await this.credential.getToken(this.scope);
+        if (!token)
+          throw new StopSyncError('azure-token-refused', 'Entra ID returned no access token.');
+        return token.token;
+      },
+    };
     // Our own chain: no RetryHandler (we retry ourselves), and HTTPS through our agent.
     const chain = [
       new AuthenticationHandler(authProvider),
-      new HttpsHandler(this.agent, options.requestTimeoutSeconds * 1000),
+      new HttpsHandler(this.agent, options.requestTimeoutSeconds * 1000, options.maxResponseBytes),
     ];
     this.client = Client.initWithMiddleware({
       middleware: chain,
@@ -74,7 +74,25 @@ export class GraphConnection {
       tenantId: connection.tenantId,
       clientId: connection.clientId,
       authorityHost: connection.authorityHost,
+      graphBaseUrl: connection.graphBaseUrl,
     };
+  }
+
+  /** A credential with an empty token cache (MSAL keeps a token until it expires). */
+  private newCredential(): ClientSecretCredential {
+    const { connection } = this;
+    return new ClientSecretCredential(
+      connection.tenantId,
+      connection.clientId,
+      connection.clientSecret,
+      {
+        authorityHost: connection.authorityHost,
+        disableInstanceDiscovery: true,
+        // Token requests go through the same agent (core-rest-pipeline's agent policy).
+        agent: this.agent,
+        retryOptions: { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000 },
+      }
+    );
   }
 
   /** The origin every Graph link must share (delta links from another cloud are not reused). */
@@ -113,7 +131,7 @@ export class GraphConnection {
     if (!isObject(result)) {
       throw new StopSyncError(
         'azure-graph-response',
-        `Microsoft Graph sent an unexpected answer for ${url}.`
+        `Microsoft Graph sent an answer that is not a JSON object for ${pathOf(url)}; the run stopped so that nobody is disabled on a partial read. Run the sync again; if it keeps happening, check that the Graph base URL points at Microsoft Graph and not at a proxy's error page.`
       );
     }
     return result;
@@ -245,12 +263,24 @@ export class GraphConnection {
     action: () => Promise<T>,
     allowNotFound = false
   ): Promise<T | null> {
+    let renewed = false;
     for (let attempt = 0; ; attempt += 1) {
       this.throwIfCancelled();
       try {
         return await action();
       } catch (error) {
         this.throwIfCancelled();
+        // A token Graph refuses before its time (revoked, rotated keys, a clock ahead): ask Entra
+        // ID for a fresh one, once; a second refusal is a real problem.
+        if (!renewed && error instanceof GraphError && error.statusCode === 401) {
+          renewed = true;
+          this.context.log.info(
+            `Microsoft Graph refused the access token on ${pathOf(url)} (${error.code ?? '401'}); asking Entra ID for a new one.`
+          );
+          this.credential = this.newCredential();
+          attempt -= 1;
+          continue;
+        }
         const outcome = await this.classifyError(error, url);
         if (outcome.kind === 'not-found') {
           if (allowNotFound) return null;
@@ -331,8 +361,6 @@ export class GraphConnection {
 
 const values = (page: RawObject): RawObject[] =>
   Array.isArray(page.value) ? page.value.filter(isObject) : [];
-
-const pathOf = (url: string) => url.replace(/^https:\/\/[^/]+/, '').split('?')[0];
 
 /** A `$batch` item's failure as the GraphError the SDK would have thrown for a lone request. */
 const batchItemError = (status: number, item: RawObject): GraphError => {

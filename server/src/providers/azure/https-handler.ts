@@ -2,7 +2,7 @@
  * The last link of the Graph client's middleware chain: sends the request with Node's `https`
  * and a provider-owned agent, instead of the global `fetch`. That is what lets a directory trust
  * its own CA certificate (a TLS-inspecting proxy) without touching the rest of the process, and
- * gives each request a timeout.
+ * gives each request a timeout and a size cap.
  */
 import { request as httpsRequest, type Agent } from 'https';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
@@ -16,6 +16,17 @@ export class GraphNetworkError extends Error {
   ) {
     super(message);
     this.name = 'GraphNetworkError';
+  }
+}
+
+/** An answer larger than the size cap: read no further (a broken proxy, or a runaway page). */
+export class ResponseTooLargeError extends Error {
+  constructor(
+    readonly url: string,
+    readonly maxBytes: number
+  ) {
+    super(`${url}: the answer is larger than ${maxBytes} bytes`);
+    this.name = 'ResponseTooLargeError';
   }
 }
 
@@ -44,7 +55,7 @@ const headerRecord = (headers: HeaderSource): Record<string, string> => {
   } else if (Array.isArray(headers)) {
     for (const [key, value] of headers) result[key] = value;
   } else {
-    Object.assign(result, headers);
+    for (const [key, value] of Object.entries(headers)) result[key] = value;
   }
   return result;
 };
@@ -64,7 +75,8 @@ export const sendHttps = (
     signal?: AbortSignal;
   },
   agent: Agent,
-  timeoutMs: number
+  timeoutMs: number,
+  maxBytes = Number.POSITIVE_INFINITY
 ): Promise<Response> =>
   new Promise((resolve, reject) => {
     const target = new URL(url);
@@ -73,7 +85,17 @@ export const sendHttps = (
       { method: init.method, headers: init.headers, agent, signal: init.signal },
       (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxBytes) {
+            // Read no further; what the socket says after this is moot (the promise is settled).
+            reject(new ResponseTooLargeError(url, maxBytes));
+            response.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
         response.on('error', (error: NodeJS.ErrnoException) => reject(networkError(target, error)));
         response.on('end', () => {
           const headers = new Headers();
@@ -114,7 +136,8 @@ export const sendHttps = (
 export class HttpsHandler implements Middleware {
   constructor(
     private readonly agent: Agent,
-    private readonly timeoutMs: number
+    private readonly timeoutMs: number,
+    private readonly maxBytes: number
   ) {}
 
   async execute(context: Context): Promise<void> {
@@ -122,7 +145,8 @@ export class HttpsHandler implements Middleware {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const headers = headerRecord(options.headers as HeaderSource);
     if (typeof context.request !== 'string') {
-      Object.assign(headers, headerRecord(context.request.headers));
+      for (const [key, value] of Object.entries(headerRecord(context.request.headers)))
+        headers[key] = value;
     }
     const body = options.body;
     context.response = await sendHttps(
@@ -134,7 +158,8 @@ export class HttpsHandler implements Middleware {
         signal: options.signal ?? undefined,
       },
       this.agent,
-      this.timeoutMs
+      this.timeoutMs,
+      this.maxBytes
     );
   }
 }

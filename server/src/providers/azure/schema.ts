@@ -44,6 +44,7 @@ export const azureSchema: ProviderSchema = {
       maxRetries: bounded(0, 20, true),
       fullSyncEveryHours: bounded(0, 24 * 365),
       requestTimeoutSeconds: bounded(0.1, 600),
+      maxResponseMegabytes: bounded(0.01, 512),
     },
     'option'
   ),

@@ -29,6 +29,8 @@ export type AzureOptions = {
   fullSyncEveryHours: number;
   /** Per-request timeout in seconds; default 60. */
   requestTimeoutSeconds: number;
+  /** Largest answer read from Graph, in bytes (option `maxResponseMegabytes`, 1–512, default 64). */
+  maxResponseBytes: number;
 };
 
 export type ResolvedConnection = {
@@ -68,6 +70,7 @@ export const readOptions = (options: Record<string, unknown>): AzureOptions => (
   maxRetries: Math.round(number(options.maxRetries, 5, 0, 20)),
   fullSyncEveryHours: number(options.fullSyncEveryHours, 24, 0, 24 * 365),
   requestTimeoutSeconds: number(options.requestTimeoutSeconds, 60, 0.1, 600),
+  maxResponseBytes: Math.round(number(options.maxResponseMegabytes, 64, 0.01, 512) * 1024 * 1024),
 });
 
 const httpsUrl = (value: string | undefined, fallback: string, label: string): string => {

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
-import { CancelledError, StopSyncError } from '../errors';
+import { CancelledError, describeError, StopSyncError, TransientSyncError } from '../errors';
 import type {
   ConnectionCheck,
   ConnectionResult,
@@ -22,7 +22,7 @@ import {
   splitGroups,
 } from './map';
 import { type CsvDelimiter, type CsvRecord, detectFileDelimiter, parseCsvFile } from './parse';
-import { fetchRemoteFile, safeUrl } from './remote';
+import { fetchRemoteFile, RetryableDownloadError, safeUrl } from './remote';
 import { formatBytes, type SavedFile, saveToTempFile, tooLarge } from './temp-file';
 
 /** A CSV directory's connection: where the file is and how its columns map to users. */
@@ -66,13 +66,25 @@ export type CsvProvider = DirectoryProvider & {
   close(): Promise<void>;
 };
 
-const DEFAULTS = { maxBytes: 50 * 1024 * 1024, timeoutMs: 30_000 };
+const DEFAULTS = {
+  maxBytes: 50 * 1024 * 1024,
+  timeoutMs: 30_000,
+  maxRetries: 2,
+  retryBaseDelayMs: 1000,
+  maxRetryAfterSeconds: 60,
+};
 const USER_PAGE = 500;
 const GROUP_PAGE = 200;
 
 type CsvOptions = {
   maxBytes: number;
   timeoutMs: number;
+  /** Downloads again after a 429, a 5xx, a cut or a timeout, this many times (default 2). */
+  maxRetries: number;
+  /** First backoff when the server gave no Retry-After (doubles per retry). */
+  retryBaseDelayMs: number;
+  /** Longest Retry-After honoured (and the backoff's cap), in seconds. */
+  maxRetryAfterSeconds: number;
   allowHttp: boolean;
   openMediaFile: OpenMediaFile | null;
   tmpDir: string;
@@ -81,9 +93,16 @@ type CsvOptions = {
 const readOptions = (options: Record<string, unknown>): CsvOptions => {
   const positive = (value: unknown, fallback: number) =>
     typeof value === 'number' && value > 0 ? value : fallback;
+  const count = (value: unknown, fallback: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10
+      ? value
+      : fallback;
   return {
     maxBytes: positive(options.maxBytes, DEFAULTS.maxBytes),
     timeoutMs: positive(options.timeoutMs, DEFAULTS.timeoutMs),
+    maxRetries: count(options.maxRetries, DEFAULTS.maxRetries),
+    retryBaseDelayMs: positive(options.retryBaseDelayMs, DEFAULTS.retryBaseDelayMs),
+    maxRetryAfterSeconds: positive(options.maxRetryAfterSeconds, DEFAULTS.maxRetryAfterSeconds),
     allowHttp: options.allowHttp === true,
     openMediaFile:
       typeof options.openMediaFile === 'function' ? (options.openMediaFile as OpenMediaFile) : null,
@@ -93,6 +112,21 @@ const readOptions = (options: Record<string, unknown>): CsvOptions => {
 
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value !== '' ? value : null;
+
+/** Waits, or stops early with CancelledError when the run is cancelled. */
+const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 
 /** Where a downloaded file came from and how the server described it. */
 type Fetched = SavedFile & { directory: string; etag: string | null; lastModified: string | null };
@@ -124,7 +158,35 @@ export const createCsvProvider = ((
       ? `Media Library file #${connection.mediaFileId ?? '?'}`
       : safeUrl(connection.url ?? '');
 
+  /** Downloads the file, again after a transient failure (Retry-After honoured, capped). */
   const downloadRemote = async (conditional: boolean): Promise<Fetched | null> => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await downloadOnce(conditional);
+      } catch (error) {
+        if (!(error instanceof RetryableDownloadError) || attempt >= options.maxRetries) {
+          if (error instanceof RetryableDownloadError && attempt > 0) {
+            throw new TransientSyncError(
+              error.code,
+              `${error.message} (after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}; the next run will try again)`
+            );
+          }
+          throw error;
+        }
+        const capMs = options.maxRetryAfterSeconds * 1000;
+        const waitMs = Math.min(
+          capMs,
+          error.retryAfterMs ?? options.retryBaseDelayMs * 2 ** attempt
+        );
+        context.log.warn(
+          `CSV: ${error.message}; retry ${attempt + 1} of ${options.maxRetries} in ${(waitMs / 1000).toFixed(2)} s.`
+        );
+        await pause(waitMs, context.signal);
+      }
+    }
+  };
+
+  const downloadOnce = async (conditional: boolean): Promise<Fetched | null> => {
     const body: { saved?: SavedFile & { directory: string } } = {};
     const response = await fetchRemoteFile(
       {
@@ -170,10 +232,11 @@ export const createCsvProvider = ((
       opened = await options.openMediaFile(id);
     } catch (error) {
       if (error instanceof StopSyncError) throw error;
-      const why = error instanceof Error ? error.message : String(error);
+      // Only the error's name: a storage or database error's text may quote row values.
+      const name = error instanceof Error ? error.name : 'Error';
       throw new StopSyncError(
         'csv-media-unreadable',
-        `the Media Library file #${id} cannot be read: ${why}`
+        `the Media Library file #${id} cannot be read (${name}); the server log of the upload provider has the details`
       );
     }
     if (opened.size !== undefined && opened.size > options.maxBytes) {
@@ -520,5 +583,4 @@ export const createCsvProvider = ((
   return provider;
 }) satisfies ProviderFactory<CsvConnection>;
 
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
+const messageOf = (error: unknown): string => describeError(error).message;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { CancelledError, StopSyncError } from '../errors';
+import { CancelledError, StopSyncError, TransientSyncError } from '../errors';
 import { formatBytes, tooLarge } from './temp-file';
 
 /** What a remote fetch needs besides the URL. */
@@ -27,6 +27,32 @@ export type RemoteResponse = {
   lastModified: string | null;
   /** The URL the file came from after redirects. */
   url: string;
+};
+
+/**
+ * A failure worth another try (429, 5xx, a cut download, a timeout, a refused connection): the
+ * provider downloads again after `retryAfterMs` (the server's Retry-After) or its own backoff.
+ */
+export class RetryableDownloadError extends TransientSyncError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterMs: number | null = null
+  ) {
+    super(code, message);
+  }
+}
+
+/** Retry-After in ms: seconds (fractional too) or an HTTP date; null when absent or odd. */
+export const parseRetryAfter = (
+  value: string | null | undefined,
+  now = Date.now()
+): number | null => {
+  const trimmed = (value ?? '').trim();
+  if (!trimmed) return null;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
 };
 
 const MAX_REDIRECTS = 5;
@@ -85,8 +111,11 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** Turns a socket-level failure into a StopSyncError an admin can act on. */
-const networkError = (error: NodeJS.ErrnoException, url: URL): StopSyncError => {
+/** Turns a socket-level failure into a SyncError an admin can act on. */
+const networkError = (
+  error: NodeJS.ErrnoException,
+  url: URL
+): StopSyncError | TransientSyncError => {
   const code = error.code ?? 'unknown';
   if (TLS_CODES.has(code)) {
     return new StopSyncError(
@@ -95,18 +124,30 @@ const networkError = (error: NodeJS.ErrnoException, url: URL): StopSyncError => 
     );
   }
   if (code === 'ECONNRESET' || error.message === 'aborted') {
-    return new StopSyncError(
+    return new RetryableDownloadError(
       'csv-download-cut',
       `the connection to ${url.host} was cut before the whole file arrived (${code}); nothing was changed`
     );
   }
-  return new StopSyncError(
-    'csv-unreachable',
-    `cannot reach ${url.host} (${code}): check the URL and that this server can reach that host`
-  );
+  const unreachable = `cannot reach ${url.host} (${code}): check the URL and that this server can reach that host`;
+  return code === 'ENOTFOUND'
+    ? new StopSyncError('csv-unreachable', unreachable)
+    : new RetryableDownloadError('csv-unreachable', unreachable);
 };
 
-const statusError = (status: number, url: URL, sentCredentials: boolean): StopSyncError => {
+const statusError = (
+  status: number,
+  url: URL,
+  sentCredentials: boolean,
+  retryAfter: string | null
+): StopSyncError | TransientSyncError => {
+  if (status === 429 || status >= 500) {
+    return new RetryableDownloadError(
+      status === 429 ? 'csv-throttled' : 'csv-http-status',
+      `the server answered HTTP ${status}${status === 429 ? ' (too many requests)' : ''} for ${safeUrl(url.href)}; nothing was changed`,
+      parseRetryAfter(retryAfter)
+    );
+  }
   if (status === 401) {
     return sentCredentials
       ? new StopSyncError('csv-unauthorized', 'the server refused the username or password (401)')
@@ -204,7 +245,12 @@ export const fetchRemoteFile = async (
       }
       if (status !== 200) {
         response.resume();
-        throw statusError(status, url, authorization !== null);
+        throw statusError(
+          status,
+          url,
+          authorization !== null,
+          header(response.headers['retry-after'])
+        );
       }
       const declared = Number(response.headers['content-length']);
       if (Number.isFinite(declared) && declared > request.maxBytes) {
@@ -214,7 +260,7 @@ export const fetchRemoteFile = async (
       controller.signal.addEventListener('abort', () => response.destroy(new Error('aborted')));
       await consume(response);
       if (Number.isFinite(declared) && response.complete === false) {
-        throw new StopSyncError(
+        throw new RetryableDownloadError(
           'csv-download-cut',
           `the download stopped before the ${formatBytes(declared)} the server announced; nothing was changed`
         );
@@ -223,13 +269,13 @@ export const fetchRemoteFile = async (
     }
   } catch (error) {
     if (reason === 'timeout') {
-      throw new StopSyncError(
+      throw new RetryableDownloadError(
         'csv-timeout',
         `the file did not arrive within ${Math.round(request.timeoutMs / 1000)} s (timeoutMs): the server at ${url.host} is too slow or the file too large`
       );
     }
     if (reason === 'cancelled') throw new CancelledError();
-    if (error instanceof StopSyncError) throw error;
+    if (error instanceof StopSyncError || error instanceof TransientSyncError) throw error;
     throw networkError(error as NodeJS.ErrnoException, url);
   } finally {
     clearTimeout(timer);

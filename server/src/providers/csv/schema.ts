@@ -52,7 +52,15 @@ export const csvSchema: ProviderSchema = {
     },
     'connection field'
   ),
-  options: strictObject({ timeoutMs: bounded(1000, 300_000, true) }, 'option'),
+  options: strictObject(
+    {
+      timeoutMs: bounded(1000, 300_000, true),
+      maxRetries: bounded(0, 10, true),
+      retryBaseDelayMs: bounded(0, 60_000),
+      maxRetryAfterSeconds: bounded(0, 3600),
+    },
+    'option'
+  ),
   /** The basic-auth password goes to the file's origin; a Media Library file sends nothing. */
   endpoint: (connection) => (connection.location === 'media' ? 'media' : originOf(connection.url)),
   boundSecrets: ['password'],

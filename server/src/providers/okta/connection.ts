@@ -40,6 +40,10 @@ export type OktaOptions = {
   concurrency: number;
   /** Share of a rate-limit window kept free for other API clients; below it we wait for reset. */
   rateLimitReserve: number;
+  /** Largest answer read from Okta, in bytes (option `maxResponseMegabytes`, default 32). */
+  maxResponseBytes: number;
+  /** Plain http:// org URLs are accepted (a local test org); default false. */
+  allowHttp: boolean;
 };
 
 export const DEFAULT_OKTA_OPTIONS = {
@@ -52,16 +56,16 @@ export const DEFAULT_OKTA_OPTIONS = {
   overlapSeconds: 60,
   concurrency: 4,
   rateLimitReserve: 0.05,
+  maxResponseBytes: 32 * 1024 * 1024,
+  allowHttp: false,
 } satisfies OktaOptions;
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * The org URL as the SDK needs it: origin only, no trailing slash (the SDK would call
- * `//api/v1/...`), HTTPS (plain HTTP only for localhost, for tests), and the org domain rather than
- * the `-admin` console domain admins often paste.
+ * `//api/v1/...`), HTTPS (plain HTTP only with the `allowHttp` option: the API token would travel
+ * unencrypted), and the org domain rather than the `-admin` console domain admins often paste.
  */
-export const normalizeOrgUrl = (raw: unknown): string => {
+export const normalizeOrgUrl = (raw: unknown, allowHttp = false): string => {
   const text = typeof raw === 'string' ? raw.trim() : '';
   if (!text) {
     throw new StopSyncError('okta-org-url', 'Enter the Okta org URL, e.g. https://acme.okta.com.');
@@ -75,8 +79,13 @@ export const normalizeOrgUrl = (raw: unknown): string => {
       `"${text}" is not a URL: enter the Okta org URL, e.g. https://acme.okta.com.`
     );
   }
-  const local = LOCAL_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+  if (url.protocol === 'http:' && !allowHttp) {
+    throw new StopSyncError(
+      'okta-org-url',
+      `The Okta org URL ${url.protocol}//${url.host} is plain http://: the API token and the directory would travel unencrypted. Use https://, or set the allowHttp option for a local test org.`
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new StopSyncError(
       'okta-org-url',
       `The Okta org URL must start with https:// (got ${url.protocol}//${url.host}).`
@@ -91,7 +100,7 @@ export const normalizeOrgUrl = (raw: unknown): string => {
 
 const numberOption = (
   options: Record<string, unknown>,
-  key: keyof OktaOptions,
+  key: keyof OktaOptions | 'maxResponseMegabytes',
   fallback: number,
   min: number,
   max: number
@@ -134,5 +143,10 @@ export const readOktaOptions = (options: Record<string, unknown> = {}): OktaOpti
     overlapSeconds: numberOption(options, 'overlapSeconds', d.overlapSeconds, 0, 86_400),
     concurrency: Math.floor(numberOption(options, 'concurrency', d.concurrency, 1, 16)),
     rateLimitReserve: numberOption(options, 'rateLimitReserve', d.rateLimitReserve, 0, 0.9),
+    maxResponseBytes: Math.round(
+      numberOption(options, 'maxResponseMegabytes', d.maxResponseBytes / 1048576, 0.01, 512) *
+        1048576
+    ),
+    allowHttp: options.allowHttp === true,
   };
 };

@@ -46,7 +46,11 @@ export async function* readPages<T>(
   }
 }
 
-/** Maps `items` with at most `limit` calls in flight, keeping the order. */
+/**
+ * Maps `items` with at most `limit` calls in flight, keeping the order. After one call fails no
+ * new call starts (the run is ending: no stray requests after it), and the first failure is thrown
+ * once the calls in flight have settled.
+ */
 export const mapLimit = async <T, R>(
   items: T[],
   limit: number,
@@ -54,13 +58,23 @@ export const mapLimit = async <T, R>(
 ): Promise<R[]> => {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const index = next;
       next += 1;
-      results[index] = await map(items[index]);
+      try {
+        results[index] = await map(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: Math.min(limit, items.length) }, worker)
+  );
+  const rejected = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (rejected) throw (rejected as PromiseRejectedResult).reason;
   return results;
 };

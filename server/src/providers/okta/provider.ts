@@ -303,13 +303,14 @@ class OktaDirectory implements DirectoryProvider {
     if (this.session) return this.session;
     const { connection, secrets } = this.settings;
     const options = readOktaOptions(this.settings.options);
-    const orgUrl = normalizeOrgUrl(connection.orgUrl);
+    const orgUrl = normalizeOrgUrl(connection.orgUrl, options.allowHttp);
     const appId = connection.appId?.trim() ?? '';
     const executor = new OktaRequestExecutor({
       maxRetries: options.maxRetries,
       retryBaseDelayMs: options.retryBaseDelayMs,
       requestTimeoutMs: options.requestTimeoutMs,
       rateLimitReserve: options.rateLimitReserve,
+      maxResponseBytes: options.maxResponseBytes,
       caCertificate: connection.caCertificate,
       log: this.context.log,
       signal: this.context.signal,

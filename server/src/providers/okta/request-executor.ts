@@ -4,7 +4,8 @@
  *
  * - trusts an extra CA certificate (the directory's `caCertificate`) for all HTTPS traffic, the
  *   OAuth token request included, without touching Node's global agent;
- * - reads each body in full inside the retry loop, so a response cut half way is retried;
+ * - reads each body in full inside the retry loop, so a response cut half way (or a JSON body
+ *   that does not parse) is retried, and refuses bodies over a size cap;
  * - retries 429 (waiting for X-Rate-Limit-Reset, measured against the server's Date header), 5xx
  *   and network errors with backoff, then throws TransientSyncError with a plain message;
  * - slows down before a rate-limit bucket runs dry (X-Rate-Limit-Remaining), leaving a share of the
@@ -42,6 +43,8 @@ type OktaRequest = {
   method?: string;
   agent?: unknown;
   timeout?: number;
+  /** node-fetch's body size limit: over it, reading the body fails with type `max-size`. */
+  size?: number;
   signal?: AbortSignal;
 };
 type SdkRequest = Parameters<RequestExecutor['fetch']>[0];
@@ -51,6 +54,8 @@ export type ExecutorOptions = {
   retryBaseDelayMs: number;
   requestTimeoutMs: number;
   rateLimitReserve: number;
+  /** Largest body read, in bytes. */
+  maxResponseBytes?: number;
   caCertificate?: string;
   log: ProviderLogger;
   signal?: AbortSignal;
@@ -124,6 +129,9 @@ const parseJson = (body: Buffer): Record<string, unknown> | null => {
   }
 };
 
+const isJson = (response: FetchResponse) =>
+  /json/i.test(response.headers.get('content-type') ?? '');
+
 const TOKEN_ADVICE: Record<string, string> = {
   invalid_client:
     'Check the Client ID, that the app uses "Public key / Private key" client authentication, that a public key with this Key ID is registered and active on the app, and that the private key saved here is its pair.',
@@ -163,6 +171,7 @@ export class OktaRequestExecutor extends RequestExecutor {
       request.agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
     }
     request.timeout = this.options.requestTimeoutMs;
+    if (this.options.maxResponseBytes) request.size = this.options.maxResponseBytes;
     if (this.options.signal) request.signal = this.options.signal;
 
     for (let attempt = 0; ; attempt += 1) {
@@ -175,6 +184,12 @@ export class OktaRequestExecutor extends RequestExecutor {
       } catch (error) {
         if (this.options.signal?.aborted) throw new CancelledError();
         const code = errorCode(error);
+        if (code === 'max-size') {
+          throw new StopSyncError(
+            'okta-response-too-large',
+            `Okta sent more than ${((this.options.maxResponseBytes ?? 0) / 1048576).toFixed(2)} MB for ${url.pathname}; the run stopped without reading it. Lower the page size, or raise the option maxResponseMegabytes if the org really needs it.`
+          );
+        }
         const reason = error instanceof Error ? error.message : String(error);
         if (TLS_CODES.has(code)) {
           throw new StopSyncError(
@@ -204,6 +219,21 @@ export class OktaRequestExecutor extends RequestExecutor {
       }
 
       this.record(bucket, response);
+      if (response.status < 300 && isJson(response) && parseJson(body) === null) {
+        // A body cut short inside complete HTTP framing (a proxy, a crash mid-write): read again.
+        if (attempt >= this.options.maxRetries) {
+          throw new TransientSyncError(
+            'okta-bad-answer',
+            `Okta sent an answer for ${url.pathname} that is not valid JSON (cut short?) ${attempt + 1} times; nobody was disabled. The next run will try again.`
+          );
+        }
+        const delay = this.backoff(attempt);
+        this.options.log.warn(
+          `Okta: ${request.method ?? 'GET'} ${url.pathname} sent a body that is not valid JSON; retry ${attempt + 1} of ${this.options.maxRetries} in ${Math.round(delay)} ms.`
+        );
+        await sleep(delay, this.options.signal);
+        continue;
+      }
       if (RETRYABLE_STATUS.has(response.status)) {
         if (attempt >= this.options.maxRetries) throw this.exhausted(url, response, body, attempt);
         const delay =

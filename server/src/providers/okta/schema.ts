@@ -12,10 +12,17 @@ import {
 } from '../schema';
 import { normalizeOrgUrl } from './connection';
 
+/**
+ * Plain http:// is saved only for a loopback org (a local test org); whether it is then used is
+ * the plugin config's allowHttp, which the provider checks at test and run time.
+ */
+const loopback = (value: unknown) =>
+  /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i.test(String(value ?? '').trim());
+
 /** The org URL the provider will call, or null when it would refuse it. */
 const orgUrlOf = (value: unknown): string | null => {
   try {
-    return normalizeOrgUrl(value);
+    return normalizeOrgUrl(value, loopback(value));
   } catch (error) {
     if (error instanceof StopSyncError) return null;
     throw error;
@@ -31,7 +38,7 @@ export const oktaSchema: ProviderSchema = {
         function check(value) {
           if (!value) return true;
           try {
-            normalizeOrgUrl(value);
+            normalizeOrgUrl(value, loopback(value));
           } catch (error) {
             if (!(error instanceof StopSyncError)) throw error;
             return this.createError({ message: error.message });
@@ -62,6 +69,7 @@ export const oktaSchema: ProviderSchema = {
       overlapSeconds: bounded(0, 86_400),
       concurrency: bounded(1, 16, true),
       rateLimitReserve: bounded(0, 0.9),
+      maxResponseMegabytes: bounded(0.01, 512),
     },
     'option'
   ),

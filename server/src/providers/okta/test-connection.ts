@@ -3,7 +3,7 @@
  * app, assigned groups). It never throws; each failure says what to change in Okta or here.
  */
 import type { Client, Collection } from '@okta/okta-sdk-nodejs';
-import { SyncError } from '../errors';
+import { describeError } from '../errors';
 import type {
   ConnectionCheck,
   ConnectionResult,
@@ -19,8 +19,8 @@ import { OktaRequestExecutor } from './request-executor';
 const NO_GROUPS = 'No groups are assigned to the app: no users will sync.';
 
 const messageOf = (error: unknown, context: ErrorContext): { code: string; message: string } => {
-  const mapped = toSyncError(error, context);
-  return { code: mapped instanceof SyncError ? mapped.code : '', message: mapped.message };
+  const { code, message } = describeError(toSyncError(error, context));
+  return { code, message };
 };
 
 /** Runs the checks; the result is ok when Okta can be read (a warning may remain). */
@@ -49,18 +49,19 @@ export const testOktaConnection = async (
   let executor: OktaRequestExecutor;
   try {
     const options = readOktaOptions(settings.options);
-    orgUrl = normalizeOrgUrl(connection.orgUrl);
+    orgUrl = normalizeOrgUrl(connection.orgUrl, options.allowHttp);
     executor = new OktaRequestExecutor({
       maxRetries: Math.min(options.maxRetries, 1),
       retryBaseDelayMs: Math.min(options.retryBaseDelayMs, 500),
       requestTimeoutMs: Math.min(options.requestTimeoutMs, 15_000),
       rateLimitReserve: 0,
+      maxResponseBytes: options.maxResponseBytes,
       caCertificate: connection.caCertificate,
       log: context.log,
       signal: context.signal,
     });
   } catch (error) {
-    add('Settings', false, error instanceof Error ? error.message : String(error));
+    add('Settings', false, describeError(error).message);
     return finish();
   }
 
@@ -79,7 +80,7 @@ export const testOktaConnection = async (
     try {
       client = createOktaClient({ orgUrl, connection, secrets, executor });
     } catch (error) {
-      add('Credentials', false, error instanceof Error ? error.message : String(error));
+      add('Credentials', false, describeError(error).message);
       return finish();
     }
 
