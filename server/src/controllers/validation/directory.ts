@@ -104,7 +104,7 @@ export const settingsSchema = (
     userGroups: yup
       .array()
       .typeError('must be a list of group ids')
-      .max(1000, 'at most 1000 groups')
+      .max(50_000, 'at most 50,000 groups')
       .of(requiredText('must be a group id', 200)),
     groupSync: strictObject(
       {

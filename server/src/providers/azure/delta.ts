@@ -133,6 +133,18 @@ const transitiveUsers = async (graph: GraphConnection, groupId: string) => {
   return items === null ? null : ids(items);
 };
 
+/** A group's direct user members and the groups it is a direct member of (nested groups). */
+const directLinks = async (graph: GraphConnection, groupId: string) => {
+  const group = `/groups/${encodeURIComponent(groupId)}`;
+  const users = await graph.readAllOrNull(
+    `${group}/members/microsoft.graph.user?$select=id&$top=999`
+  );
+  const parents = await graph.readAllOrNull(
+    `${group}/memberOf/microsoft.graph.group?$select=id&$top=999`
+  );
+  return { users: ids(users ?? []), parents: ids(parents ?? []) };
+};
+
 /** Users and groups nested in a group (any depth); null when the group does not exist. */
 const nestedMembers = async (graph: GraphConnection, groupId: string) => {
   const items = await graph.readAllOrNull(
@@ -193,12 +205,15 @@ const changedGroups = async (
     if (change?.name === undefined && !info) continue;
     const members = await transitiveUsers(graph, id);
     if (members === null) continue;
+    const direct = await directLinks(graph, id);
     const description = change?.name !== undefined ? change.description : info?.description;
     groups.push({
       externalId: id,
       name: change?.name ?? (typeof info?.displayName === 'string' ? info.displayName : id),
       description: typeof description === 'string' ? description : null,
       members,
+      directMembers: direct.users,
+      ...(direct.parents.length ? { parents: direct.parents } : {}),
     });
   }
   return groups;

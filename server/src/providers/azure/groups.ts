@@ -35,6 +35,23 @@ export class GroupSnapshot {
     return users;
   }
 
+  /** The groups this group is a direct member of (its parents, for nested groups as data). */
+  parentsOf(groupId: string): string[] {
+    if (!this.parents) {
+      this.parents = new Map();
+      for (const [id, node] of this.nodes) {
+        for (const child of node.groups) {
+          const list = this.parents.get(child);
+          if (list) list.push(id);
+          else this.parents.set(child, [id]);
+        }
+      }
+    }
+    return this.parents.get(groupId) ?? [];
+  }
+
+  private parents: Map<string, string[]> | null = null;
+
   /** The group and every group nested in it (cycles are fine). */
   groupsUnder(groupId: string): Set<string> {
     const seen = new Set<string>();

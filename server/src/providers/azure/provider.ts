@@ -68,16 +68,22 @@ export class AzureProvider implements DirectoryProvider {
     return listTenantGroups(this.graph(), this.options.pageSize, search);
   }
 
-  /** Every group of the tenant with its (transitive) user members. */
+  /**
+   * Every group of the tenant with its transitive user members (roles), its direct ones and its
+   * parent groups (nested groups as data).
+   */
   async *listSyncGroups(): AsyncIterable<DirectoryGroup[]> {
     const snapshot = await this.loadGroups();
     let page: DirectoryGroup[] = [];
     for (const [id, node] of snapshot.nodes) {
+      const parents = snapshot.parentsOf(id).filter((parent) => snapshot.nodes.has(parent));
       page.push({
         externalId: id,
         name: node.name,
         description: node.description,
         members: snapshot.usersOf(id),
+        directMembers: [...node.users],
+        ...(parents.length ? { parents } : {}),
       });
       if (page.length >= GROUPS_PER_PAGE) {
         yield page;
