@@ -71,7 +71,18 @@ describe('docs/API.md', () => {
       azure: readAzureOptions({}),
       okta: readOktaOptions({}),
     };
-    for (const [type, read] of Object.entries(defaults)) {
+    for (const [type, parsed] of Object.entries(defaults)) {
+      // The size cap is read in bytes from the option in megabytes; allowHttp comes from the
+      // plugin config, not from a directory's options.
+      const {
+        maxResponseBytes,
+        allowHttp: _allowHttp,
+        ...rest
+      } = parsed as { maxResponseBytes?: number; allowHttp?: boolean };
+      const read: Record<string, unknown> = {
+        ...rest,
+        ...(maxResponseBytes ? { maxResponseMegabytes: maxResponseBytes / 1048576 } : {}),
+      };
       const specs = PROVIDER_OPTIONS[type];
       expect(specs.map((spec) => spec.key).sort()).toEqual(Object.keys(read).sort());
       for (const spec of specs)

@@ -29,6 +29,7 @@ export const PROVIDER_OPTIONS: Record<string, OptionSpec[]> = {
     { key: 'maxRetries', kind: 'number', default: 5, min: 0, max: 20, integer: true },
     { key: 'maxRetryAfterSeconds', kind: 'number', default: 60, min: 0, max: 3600 },
     { key: 'requestTimeoutSeconds', kind: 'number', default: 60, min: 0.1, max: 600 },
+    { key: 'maxResponseMegabytes', kind: 'number', default: 64, min: 0.01, max: 512 },
   ],
   okta: [
     { key: 'stagedUsers', kind: 'select', default: 'skip', choices: ['skip', 'create-disabled'] },
@@ -40,6 +41,7 @@ export const PROVIDER_OPTIONS: Record<string, OptionSpec[]> = {
     { key: 'overlapSeconds', kind: 'number', default: 60, min: 0, max: 86_400 },
     { key: 'concurrency', kind: 'number', default: 4, min: 1, max: 16, integer: true },
     { key: 'rateLimitReserve', kind: 'number', default: 0.05, min: 0, max: 0.9 },
+    { key: 'maxResponseMegabytes', kind: 'number', default: 32, min: 0.01, max: 512 },
   ],
   csv: [
     { key: 'timeoutMs', kind: 'number', default: 30_000, min: 1000, max: 300_000, integer: true },
