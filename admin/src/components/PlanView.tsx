@@ -33,11 +33,13 @@ const sectionOf = (action: string): Section => {
 const SECTIONS: Section[] = ['create', 'update', 'enable', 'disable', 'skip', 'role', 'other'];
 
 /** The lines that explain one change: fields of a creation, diffs of an update, a reason. */
-const linesOf = (entry: Runs.PlanEntry): string[] => {
+const linesOf = (entry: Runs.PlanEntry, roleLine: (reason: string) => string): string[] => {
   const { details } = entry;
   const section = sectionOf(entry.action);
-  if (section === 'create') return fieldLines(details.fields);
-  const lines = changeLines(details.changes);
+  // Which role rule gave the user its role (or the default role), on a creation or a role change.
+  const role = typeof details.roleReason === 'string' ? [roleLine(details.roleReason)] : [];
+  if (section === 'create') return [...fieldLines(details.fields), ...role];
+  const lines = [...changeLines(details.changes), ...role];
   if (typeof details.reason === 'string') lines.unshift(details.reason);
   if (lines.length) return lines;
   const other = detailsLine(details);
@@ -81,7 +83,9 @@ export const PlanView = ({ run, onApply, applyLabel, applying, onClose }: Props)
       key: 'details',
       header: t('plan.details'),
       wrap: true,
-      cell: (entry) => <Lines lines={linesOf(entry)} />,
+      cell: (entry) => (
+        <Lines lines={linesOf(entry, (reason) => t('plan.roleReason', { reason }))} />
+      ),
     },
   ];
 
