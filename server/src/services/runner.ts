@@ -10,7 +10,7 @@ import { runSync } from '../sync/run';
 import { runPush, type PushOutcome } from '../sync/push';
 import type { DirectoryChanges, DirectoryProvider } from '../providers/types';
 import { EMPTY_COUNTS, serializeRun } from '../sync/result';
-import { describeError } from '../providers/errors';
+import { describeError, isSyncError } from '../providers/errors';
 import { LeaseLostError, createLease } from '../sync/lease';
 import { createAdminTarget } from '../sync/targets/admin';
 import { createUsersPermissionsTarget } from '../sync/targets/users-permissions';
@@ -162,6 +162,12 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
       strapi.log.warn(
         `[user-directory-sync] run ${runId} of '${directory.name}' ${cancelled ? 'was cancelled' : 'failed'}: ${described.message}`
       );
+      // An unexpected error: where it happened, for the server log, without its message (a
+      // database error's text may hold row values).
+      if (!isSyncError(error) && error instanceof Error && error.stack)
+        strapi.log.error(
+          `[user-directory-sync] run ${runId}: unexpected ${error.name}\n${error.stack.split('\n').slice(1).join('\n')}`
+        );
       const current = (await runs().findOne({ where: { id: runId } })) as Record<
         string,
         unknown
