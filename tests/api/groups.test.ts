@@ -249,5 +249,20 @@ describe('groups as data', () => {
       'strapi-author',
       'strapi-editor',
     ]);
+    // Admin users' memberships are kept the same way, on the group's relation to admin users.
+    const groups = await app.strapi.db.query('plugin::user-directory-sync.group').findMany({
+      where: { directoryId: id },
+      populate: { adminUsers: { select: ['email'] } },
+      orderBy: { name: 'asc' },
+    });
+    expect(
+      groups.map((g: { name: string; adminUsers: { email: string }[] }) => [
+        g.name,
+        g.adminUsers.map((u) => u.email),
+      ])
+    ).toEqual([
+      ['Intranet Authors', ['eight@example.com']],
+      ['Reviewers', ['eight@example.com']],
+    ]);
   });
 });
