@@ -172,3 +172,22 @@ export const readLinks = async (
   }
   return out;
 };
+
+/** Adds and removes single links of a join table (memberships moved by a run, nothing else). */
+export const writeLinks = async (
+  trx: Knex,
+  link: { name: string; from: string; to: string },
+  plan: { add: { group: number; to: number }[]; remove: { group: number; to: number }[] }
+) => {
+  for (const chunk of chunks(plan.remove)) {
+    await trx(link.name)
+      .where((query: Knex) => {
+        for (const pair of chunk) query.orWhere({ [link.from]: pair.group, [link.to]: pair.to });
+      })
+      .delete();
+  }
+  for (const chunk of chunks(plan.add))
+    await trx(link.name).insert(
+      chunk.map((pair) => ({ [link.from]: pair.group, [link.to]: pair.to }))
+    );
+};

@@ -25,8 +25,8 @@ import type {
   RolePlan,
   RoleRename,
 } from './plan';
-import { bulkUpdate, chunks, insertRows, tableInfo } from '../db/sql';
-import type { Knex, NewUserRow, SyncTarget, UserRowChange } from './targets/types';
+import { bulkUpdate, chunks, insertRows, tableInfo, writeLinks } from '../db/sql';
+import type { NewUserRow, SyncTarget, UserRowChange } from './targets/types';
 
 export type ApplyCounts = {
   created: number;
@@ -141,6 +141,17 @@ export const createApplier = (options: ApplierOptions) => {
       )
     );
   };
+
+  /** A dry run keeps the entries a real run would audit as its plan. */
+  const writeAuditAsPlan = (entries: AuditInput[]) =>
+    writePlanEntries(
+      entries.map((entry) => ({
+        action: entry.action,
+        subject: entry.subject ?? '',
+        externalId: (entry.details.externalId as string | null) ?? null,
+        details: entry.details,
+      }))
+    );
 
   const hashPassword = (password: string) => bcrypt.hash(password, BCRYPT_ROUNDS);
 
@@ -268,14 +279,7 @@ export const createApplier = (options: ApplierOptions) => {
     }
 
     if (dryRun) {
-      await writePlanEntries(
-        auditEntries.map((entry) => ({
-          action: entry.action,
-          subject: entry.subject ?? '',
-          externalId: (entry.details.externalId as string | null) ?? null,
-          details: entry.details,
-        }))
-      );
+      await writeAuditAsPlan(auditEntries);
       return { identities: [], created };
     }
 
@@ -438,14 +442,7 @@ export const createApplier = (options: ApplierOptions) => {
       })
     );
     if (dryRun) {
-      await writePlanEntries(
-        entries.map((entry) => ({
-          action: entry.action,
-          subject: entry.subject ?? '',
-          externalId: entry.details.externalId as string,
-          details: entry.details,
-        }))
-      );
+      await writeAuditAsPlan(entries);
       return;
     }
     await strapi.db.transaction(async ({ trx }) => {
@@ -469,14 +466,7 @@ export const createApplier = (options: ApplierOptions) => {
       })
     );
     if (dryRun) {
-      await writePlanEntries(
-        entries.map((entry) => ({
-          action: entry.action,
-          subject: entry.subject ?? '',
-          externalId: entry.details.externalId as string,
-          details: entry.details,
-        }))
-      );
+      await writeAuditAsPlan(entries);
       return;
     }
     await strapi.db.transaction(async ({ trx }) => {
@@ -683,38 +673,17 @@ export const createApplier = (options: ApplierOptions) => {
       }
     }
     if (dryRun) {
-      await writePlanEntries(
-        entries.map((entry) => ({
-          action: entry.action,
-          subject: entry.subject ?? '',
-          externalId: (entry.details.externalId as string | null) ?? null,
-          details: entry.details,
-        }))
-      );
+      await writeAuditAsPlan(entries);
       return;
     }
     await strapi.db.transaction(async ({ trx }) => {
       await target.writeGroupLinks(trx, users);
-      await writeParentLinks(trx, parents);
+      await writeLinks(trx, parentLink, parents);
       await options.record(entries);
     });
   };
 
   const parentLink = groupTable.joinTable('parents');
-  const writeParentLinks = async (trx: Knex, plan: LinkPlan) => {
-    for (const chunk of chunks(plan.remove)) {
-      await trx(parentLink.name)
-        .where((query: Knex) => {
-          for (const link of chunk)
-            query.orWhere({ [parentLink.from]: link.group, [parentLink.to]: link.to });
-        })
-        .delete();
-    }
-    for (const chunk of chunks(plan.add))
-      await trx(parentLink.name).insert(
-        chunk.map((link) => ({ [parentLink.from]: link.group, [parentLink.to]: link.to }))
-      );
-  };
 
   return {
     counts,

@@ -13,7 +13,7 @@ import {
   readLinks,
   replaceLinks,
   tableInfo,
-  type Knex,
+  writeLinks,
 } from '../../db/sql';
 import type { NewUserRow, SyncTarget, TargetRole } from './types';
 
@@ -122,20 +122,7 @@ export const createSqlTarget = (strapi: Core.Strapi, shape: TargetShape): SyncTa
       return [...links].flatMap(([group, ids]) => ids.map((to) => ({ group, to })));
     },
 
-    async writeGroupLinks(trx, plan) {
-      for (const chunk of chunks(plan.remove)) {
-        await trx(groupLink.name)
-          .where((query: Knex) => {
-            for (const link of chunk)
-              query.orWhere({ [groupLink.from]: link.group, [groupLink.to]: link.to });
-          })
-          .delete();
-      }
-      for (const chunk of chunks(plan.add))
-        await trx(groupLink.name).insert(
-          chunk.map((link) => ({ [groupLink.from]: link.group, [groupLink.to]: link.to }))
-        );
-    },
+    writeGroupLinks: (trx, plan) => writeLinks(trx, groupLink, plan),
 
     async blockedIds() {
       const rows: Record<string, unknown>[] = await db()(users.table)
