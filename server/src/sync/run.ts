@@ -39,6 +39,7 @@ import { loadState } from './steps/load-state';
 import { applyManagers, healBlocked, reassignRoles } from './steps/tail';
 import { syncUsers } from './steps/users';
 import type { SyncTarget } from './targets/types';
+import { readAhead } from '../utils/read-ahead';
 
 export type { RunCounts } from './state';
 
@@ -220,7 +221,7 @@ const fullEnumeration = async (ctx: RunContext, state: RunState) => {
   await syncRoles(ctx, state);
   await storeGroups(ctx, state, true);
   let batch: DirectoryUser[] = [];
-  for await (const page of ctx.provider.listUsers()) {
+  for await (const page of readAhead(ctx.provider.listUsers())) {
     ctx.checkCancel();
     for (const user of page) batch.push(user);
     if (batch.length >= ctx.batchSize) {

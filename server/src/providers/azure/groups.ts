@@ -19,7 +19,20 @@ type GroupNode = {
 export class GroupSnapshot {
   readonly nodes = new Map<string, GroupNode>();
   private readonly transitive = new Map<string, string[]>();
+  private readonly pool = new Map<string, string>();
   deltaLink: string | null = null;
+
+  /**
+   * The one copy of an object id: each group that lists a user, and the user's own record and
+   * manager reference, would otherwise keep a string of their own (the largest part of a run's
+   * memory after the groups are read).
+   */
+  intern(id: string): string {
+    const known = this.pool.get(id);
+    if (known !== undefined) return known;
+    this.pool.set(id, id);
+    return id;
+  }
 
   /** Users in the group or any group nested in it, each once. */
   usersOf(groupId: string): string[] {
@@ -144,7 +157,7 @@ export const loadGroupSnapshot = async (
           member.type === 'user' ? node.users : member.type === 'group' ? node.groups : null;
         if (!set) continue;
         if (member.removed) set.delete(member.id);
-        else set.add(member.id);
+        else set.add(snapshot.intern(member.id));
       }
     }
     if (typeof page['@odata.deltaLink'] === 'string') snapshot.deltaLink = page['@odata.deltaLink'];

@@ -133,6 +133,7 @@ export class AzureProvider implements DirectoryProvider {
         for (const raw of pageValues(page)) {
           if (removedReason(raw)) continue;
           const user = parseGraphUser(raw);
+          if (user) user.id = snapshot.intern(user.id);
           if (!user || !membership.has(user.id) || seen.has(user.id)) continue;
           seen.add(user.id);
           if (isGuest(user) && !this.options.includeGuests) {
@@ -140,7 +141,11 @@ export class AzureProvider implements DirectoryProvider {
             continue;
           }
           users.push(
-            toDirectoryUser(user, managerFromDelta(raw) ?? null, membership.get(user.id) ?? [])
+            toDirectoryUser(
+              user,
+              internOrNull(snapshot, managerFromDelta(raw) ?? null),
+              membership.get(user.id) ?? []
+            )
           );
         }
         if (typeof page['@odata.deltaLink'] === 'string') usersDeltaLink = page['@odata.deltaLink'];
@@ -245,3 +250,6 @@ export class AzureProvider implements DirectoryProvider {
 /** The Microsoft Entra ID provider. */
 export const createAzureProvider: ProviderFactory<AzureConnection> = (settings, context) =>
   new AzureProvider(settings, context);
+
+const internOrNull = (snapshot: GroupSnapshot, id: string | null) =>
+  id === null ? null : snapshot.intern(id);
