@@ -371,7 +371,10 @@ const graphRound = async (size: number) => {
       const expected = await orchestrator.stage('expected users worked out', size, () =>
         model.expected()
       );
-      const check = runCheck(await storedCheck(agent, id, expected), measured.value.run, want);
+      const stored = await orchestrator.stage('database compared with it, page by page', size, () =>
+        storedCheck(agent, id, expected)
+      );
+      const check = runCheck(stored, measured.value.run, want);
       const extraProblems =
         scenario === 'graph-nochange' && measured.value.userWrites > 0
           ? [`${measured.value.userWrites} writes to user tables in a no-change run`]
@@ -465,7 +468,10 @@ const csvRound = async (size: number) => {
       agent.call('run', { directoryId: id, profile: profiling('csv-full', size) }, runTimeout(size))
     );
     showProfile(measured.value.profile);
-    const check = runCheck(await storedCheck(agent, id, expected), measured.value.run, {
+    const stored = await orchestrator.stage('database compared with it, page by page', size, () =>
+      storedCheck(agent, id, expected)
+    );
+    const check = runCheck(stored, measured.value.run, {
       mode: 'full',
       counts: { created: expected.size },
     });

@@ -453,7 +453,8 @@ const growthSection = (file: ResultsFile, baseline: { file: ResultsFile; name: s
         `peak RSS MB at ${int(rows[0].size)}`,
         'MB per 100,000 users',
       ],
-      rows.map((row) => [row.scenario, int(row.fromMB), int(row.toMB), fmt(row.mbPer100k)])
+      rows.map((row) => [row.scenario, int(row.fromMB), int(row.toMB), fmt(row.mbPer100k)]),
+      1
     ),
     '',
   ];
@@ -509,11 +510,11 @@ export const newestWith = (dir: string, db: DbKind, size: number) => {
 };
 
 /**
- * Rewrites the generated part of docs/PERFORMANCE.md from bench/results: per database and kind
- * (full, a million, quick; partial runs are left out), the newest run beside the one before it.
+ * The generated part of docs/PERFORMANCE.md (markers included, before prettier) from a results
+ * folder: per database and kind (full, a million, quick; partial runs are left out), the newest run
+ * beside the one before it.
  */
-export const writePerformanceDoc = async (root: string) => {
-  const dir = path.join(root, 'bench', 'results');
+export const generatedSection = (dir: string) => {
   const files = resultsFiles(dir);
   const order = [
     ['sqlite', 'full'],
@@ -533,15 +534,23 @@ export const writePerformanceDoc = async (root: string) => {
     const baseline = kind === 'million' ? newestWith(dir, db as DbKind, 100_000) : null;
     return [markdownSection(current.file, current.name, previous, baseline)];
   });
-  const generated = [BEGIN, '', ...sections.flatMap((s) => [s, '']), END].join('\n');
+  return [BEGIN, '', ...sections.flatMap((section) => [section, '']), END].join('\n');
+};
+
+/** Puts the generated part between the markers of the page (or appends it). */
+export const spliceGenerated = (page: string, generated: string) => {
+  const start = page.indexOf(BEGIN);
+  const end = page.indexOf(END);
+  return start >= 0 && end > start
+    ? page.slice(0, start) + generated + page.slice(end + END.length)
+    : `${page || '# Performance\n\nRun `npm run bench` (or `npm run bench -- --quick`).\n'}\n## Results\n\n${generated}\n`;
+};
+
+/** Rewrites the generated part of docs/PERFORMANCE.md from bench/results. */
+export const writePerformanceDoc = async (root: string) => {
   const doc = path.join(root, 'docs', 'PERFORMANCE.md');
   const current = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '';
-  const start = current.indexOf(BEGIN);
-  const end = current.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + generated + current.slice(end + END.length)
-      : `${current || '# Performance\n\nRun `npm run bench` (or `npm run bench -- --quick`).\n'}\n## Results\n\n${generated}\n`;
+  const next = spliceGenerated(current, generatedSection(path.join(root, 'bench', 'results')));
   // Formatted as `npm run lint` (prettier --check) wants it.
   const prettier = require('prettier') as {
     resolveConfig(file: string): Promise<object | null>;
