@@ -414,7 +414,7 @@ export const markdownSection = (
       markdownTable(
         ['size', 'step', 'seconds', 'RSS MB', 'heap MB'],
         stages.map((stage) => [
-          int(stage.size),
+          stage.size ? int(stage.size) : '-',
           stage.name,
           fmt(stage.seconds),
           int(stage.rssMB),
