@@ -40,6 +40,8 @@ process.env.STRAPI_TELEMETRY_DISABLED = 'true';
 process.env.STRAPI_DISABLE_UPDATE_NOTIFICATION = 'true';
 process.env.BROWSER = 'none';
 process.env.STRAPI_LOG_LEVEL ??= 'info';
+// A million CSV rows are about 160 MB, beyond the plugin's default limit of 50 MB.
+process.env.USER_DIRECTORY_SYNC_CSV_MAX_BYTES ??= String(1024 * 1024 * 1024);
 
 const USER_UID = 'plugin::users-permissions.user';
 const ROLE_UID = 'plugin::users-permissions.role';
@@ -185,13 +187,8 @@ const run = async ({
   };
 };
 
-const snapshot = async ({ directoryId }: { directoryId: number }) => {
-  const links = (await app()
-    .db.query(IDENTITY_UID)
-    .findMany({ where: { directoryId, kind: 'user' }, select: ['targetId'] })) as {
-    targetId: number | null;
-  }[];
-  const ids = links.map((link) => link.targetId).filter((id): id is number => id !== null);
+/** The users behind these ids, with their role, manager and whether a password is set. */
+const storedUsers = async (ids: number[]) => {
   const users: StoredUser[] = [];
   for (let i = 0; i < ids.length; i += 900) {
     const rows = (await app()
@@ -221,7 +218,48 @@ const snapshot = async ({ directoryId }: { directoryId: number }) => {
       });
     }
   }
-  return { users, identities: links.length };
+  return users;
+};
+
+const targetIds = (links: { targetId: number | null }[]) =>
+  links.map((link) => link.targetId).filter((id): id is number => id !== null);
+
+const snapshot = async ({ directoryId }: { directoryId: number }) => {
+  const links = (await app()
+    .db.query(IDENTITY_UID)
+    .findMany({ where: { directoryId, kind: 'user' }, select: ['targetId'] })) as {
+    targetId: number | null;
+  }[];
+  return { users: await storedUsers(targetIds(links)), identities: links.length };
+};
+
+/**
+ * A page of links by primary key alone (a range scan on either database, whatever the other
+ * directories and group links in the table), the directory's user links kept from it.
+ */
+const snapshotPage = async ({
+  directoryId,
+  after,
+  limit,
+}: {
+  directoryId: number;
+  after: number;
+  limit: number;
+}) => {
+  const page = (await app()
+    .db.query(IDENTITY_UID)
+    .findMany({
+      where: { id: { $gt: after } },
+      select: ['id', 'directoryId', 'kind', 'targetId'],
+      orderBy: { id: 'asc' },
+      limit,
+    })) as { id: number; directoryId: number; kind: string; targetId: number | null }[];
+  const links = page.filter((link) => link.directoryId === directoryId && link.kind === 'user');
+  return {
+    users: await storedUsers(targetIds(links)),
+    identities: links.length,
+    last: page.length ? page[page.length - 1].id : null,
+  };
 };
 
 /** The directory's users without relations (npm run faults: many snapshots, fast). */
@@ -415,6 +453,7 @@ const handlers: { [K in CommandName]: (args: never) => Promise<AgentCommands[K][
   createDirectory,
   run,
   snapshot,
+  snapshotPage,
   users,
   floor,
   naive,

@@ -1,32 +1,49 @@
 /**
- * npm run bench [-- --quick] [-- --db postgres] [-- --sizes 1000,5000] [-- --strict]
+ * npm run bench [-- --quick] [-- --db postgres] [-- --sizes 1000,5000] [-- --strict] [-- --dirty]
+ * npm run bench -- --render: only rewrite the generated part of docs/PERFORMANCE.md.
  *
- * For each size: a generated organisation (5 % as many groups, a manager tree) behind the fake Entra
- * ID / Graph server, and the same people as a CSV file behind the HTTPS file server, both in this
- * process; the playground's Strapi in a child process on a fresh database, driven through the
- * plugin's real runner. Measures floor, naive, graph-full, graph-nochange, graph-1pct and csv-full,
- * checks every run against the fakes' own data, writes bench/results/<date>-<db>[-quick].json and
- * the generated part of docs/PERFORMANCE.md. Up to 10,000 users, scim-push: the same people pushed
- * over SCIM (bench/src/scim-push.ts). Exits non-zero when a run synced the wrong thing.
+ * Refuses to run (exit 2) when the measured files have uncommitted changes, unless --dirty: then
+ * the results record the diff's sha256 and say they are not reproducible from a commit. Builds the
+ * plugin, then for each size: a generated organisation (5 % as many groups, a manager tree) behind
+ * the fake Entra ID / Graph server, and the same people as a CSV file behind the HTTPS file server,
+ * both in this process; the playground's Strapi in a child process on a fresh database, driven
+ * through the plugin's real runner. Measures floor, naive, graph-full, graph-nochange, graph-1pct
+ * and csv-full, checks every run against the fakes' own data, writes
+ * bench/results/<date>-<db>[-quick|-million|-partial][-N].json and the generated part of
+ * docs/PERFORMANCE.md. Up to 10,000 users, scim-push: the same people pushed over SCIM
+ * (bench/src/scim-push.ts). Exits non-zero when a run synced the wrong thing.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { compileStrapi } from '@strapi/strapi';
 import { startCsvFileServer } from '../../tests/fakes/csv/server';
 import { startGraphFake, type GraphFake } from '../../tests/fakes/graph';
 import { generateOrg } from '../../tests/fakes/org';
-import { Agent, pluginVersion } from './harness';
-import { changeOnePercent, compareUsers, csvOf, GraphModel, type Check } from './model';
+import { Agent, treeState, type TreeState } from './harness';
+import {
+  changeOnePercent,
+  csvFileOf,
+  GraphModel,
+  UserComparison,
+  type Check,
+  type ExpectedUser,
+} from './model';
 import { certsDir, playgroundDir, repoRoot } from './paths';
 import { scimPushRound, type ScimPushResult } from './scim-push';
 import type { ProfileSummary } from './profile';
 import type { AgentCommands, DbKind, Measurement } from './protocol';
 import {
   consoleTable,
+  growthOf,
   judge,
+  newestWith,
   ratiosOf,
+  resultsFileName,
   writePerformanceDoc,
+  type OrchestratorStage,
   type ResultEntry,
   type ResultsFile,
   type Scenario,
@@ -44,6 +61,8 @@ const option = (name: string) => {
 const quick = flag('quick');
 /** --skip floor,naive,csv,graph,scim: leave parts out while investigating (the results are partial). */
 const skip = new Set((option('skip') ?? '').split(',').filter(Boolean));
+/** Identity links (and their users) per page of the correctness check. */
+const CHECK_PAGE = 5000;
 const db = (option('db') ?? 'sqlite') as DbKind;
 if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db must be sqlite or postgres`);
 const sizes = option('sizes')
@@ -57,6 +76,38 @@ const logFile = path.join(os.tmpdir(), `uds-bench-${db}-${process.pid}.log`);
 const CA = fs.readFileSync(path.join(certsDir(), 'ca.pem'), 'utf8');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
+const MINUTE = 60_000;
+/** How long one measured operation may take before the bench gives up on it (1M: 50 min). */
+const runTimeout = (size: number) => ({ timeoutMs: Math.max(10 * MINUTE, size * 3) });
+const setupTimeout = { timeoutMs: 10 * MINUTE };
+
+/** This process's own memory (the fakes, the expectations), sampled every half second. */
+const orchestrator = {
+  peakRssMB: 0,
+  stages: [] as OrchestratorStage[],
+  sample() {
+    this.peakRssMB = Math.max(this.peakRssMB, Math.round(process.memoryUsage.rss() / 1048576));
+  },
+  /** Times `work` and records this process's memory after it (what holding its result costs). */
+  async stage<T>(name: string, size: number, work: () => T | Promise<T>): Promise<T> {
+    const started = Date.now();
+    const value = await work();
+    const memory = process.memoryUsage();
+    const stage: OrchestratorStage = {
+      name,
+      size,
+      seconds: (Date.now() - started) / 1000,
+      rssMB: Math.round(memory.rss / 1048576),
+      heapMB: Math.round(memory.heapUsed / 1048576),
+    };
+    this.stages.push(stage);
+    this.sample();
+    say(
+      `  ${name}: ${stage.seconds.toFixed(1)} s, this process now ${stage.rssMB} MB RSS (heap ${stage.heapMB} MB)`
+    );
+    return value;
+  },
+};
 
 /** The Strapi log lines worth showing while the benchmark runs. */
 const relayLine = (line: string) => {
@@ -183,18 +234,42 @@ const runCheck = (
   return { correct: problems.length === 0, problems };
 };
 
+/**
+ * Compares what the database holds with the expectation, a page of identity links at a time, so
+ * that the Strapi process never holds the whole directory (its RSS would stay up for the next run's
+ * peak). Runs after the run's measurement has stopped.
+ */
+const storedCheck = async (
+  agent: Agent,
+  directoryId: number,
+  expected: Map<string, ExpectedUser>
+): Promise<Check> => {
+  const comparison = new UserComparison(expected);
+  for (let after = 0; ;) {
+    const page = await agent.call(
+      'snapshotPage',
+      { directoryId, after, limit: CHECK_PAGE },
+      setupTimeout
+    );
+    if (page.last === null) break;
+    comparison.add(page.users, page.identities);
+    after = page.last;
+  }
+  return comparison.finish();
+};
+
 const graphRound = async (size: number) => {
   say(`\n== ${int(size)} users, ${int(Math.round(size * 0.05))} groups: Entra ID (fake Graph) ==`);
-  const fake: GraphFake = await startGraphFake({
-    users: size,
-    groups: Math.max(3, Math.round(size * 0.05)),
-    seed: SEED,
-  });
+  const fake: GraphFake = await orchestrator.stage(
+    'organisation and fake Graph tenant generated',
+    size,
+    () => startGraphFake({ users: size, groups: Math.max(3, Math.round(size * 0.05)), seed: SEED })
+  );
   const model = new GraphModel(fake.store);
   const groupIds = fake.store.listGroups().map((group) => group.id);
   const agent = Agent.start(logFile, relayLine);
   try {
-    const boot = await agent.call('boot', { db });
+    const boot = await agent.call('boot', { db }, setupTimeout);
     say(
       `  Strapi booted in ${boot.seconds.toFixed(1)} s (${boot.rssMB} MB RSS, ${boot.dbVersion}, one-row commit ${boot.commitMs} ms)`
     );
@@ -208,15 +283,19 @@ const graphRound = async (size: number) => {
     if (!skip.has('naive')) await naiveRun();
     async function floorRun() {
       const floor = await withFakeCpu(() =>
-        agent.call('floor', {
-          graph: {
-            url: fake.url,
-            tenantId: fake.tenantId,
-            clientId: fake.clientId,
-            clientSecret: fake.clientSecret,
-            ca: CA,
+        agent.call(
+          'floor',
+          {
+            graph: {
+              url: fake.url,
+              tenantId: fake.tenantId,
+              clientId: fake.clientId,
+              clientSecret: fake.clientSecret,
+              ca: CA,
+            },
           },
-        })
+          runTimeout(size)
+        )
       );
       const floorCheck: Check =
         floor.value.users === inScope
@@ -229,12 +308,14 @@ const graphRound = async (size: number) => {
         fakeCpuSeconds: floor.fakeCpuSeconds,
         notes: `${floor.value.pages} pages, ${floor.value.fetchSeconds.toFixed(1)} s waiting for Graph`,
       });
-      await agent.call('clearUsers', {});
+      await agent.call('clearUsers', {}, setupTimeout);
     }
 
     async function naiveRun() {
       const naiveUsers = model.plainUsers(Math.min(NAIVE_USERS, inScope));
-      const naive = await withFakeCpu(() => agent.call('naive', { users: naiveUsers }));
+      const naive = await withFakeCpu(() =>
+        agent.call('naive', { users: naiveUsers }, runTimeout(NAIVE_USERS))
+      );
       const extrapolatedSeconds = Math.round((naive.value.seconds / naive.value.users) * inScope);
       record(
         'naive',
@@ -255,40 +336,45 @@ const graphRound = async (size: number) => {
           notes: `extrapolated linearly to ${inScope} users: ${extrapolatedSeconds} s`,
         }
       );
-      await agent.call('clearUsers', {});
+      await agent.call('clearUsers', {}, setupTimeout);
     }
 
-    const { id } = await agent.call('createDirectory', {
-      body: {
-        name: `Bench Entra ID ${size}`,
-        type: 'azure',
-        connection: {
-          tenantId: fake.tenantId,
-          clientId: fake.clientId,
-          authorityHost: fake.url,
-          graphBaseUrl: fake.url,
-          caCertificate: CA,
+    const { id } = await agent.call(
+      'createDirectory',
+      {
+        body: {
+          name: `Bench Entra ID ${size}`,
+          type: 'azure',
+          connection: {
+            tenantId: fake.tenantId,
+            clientId: fake.clientId,
+            authorityHost: fake.url,
+            graphBaseUrl: fake.url,
+            caCertificate: CA,
+          },
+          secrets: { clientSecret: fake.clientSecret },
+          userGroups: groupIds,
+          groupSync: { mode: 'all' },
         },
-        secrets: { clientSecret: fake.clientSecret },
-        userGroups: groupIds,
-        groupSync: { mode: 'all' },
       },
-    });
+      setupTimeout
+    );
     const measureRun = async (
       scenario: Scenario,
       want: { mode: string; counts?: Record<string, number> },
       notes?: string
     ) => {
       const measured = await withFakeCpu(() =>
-        agent.call('run', { directoryId: id, profile: profiling(scenario, size) })
+        agent.call('run', { directoryId: id, profile: profiling(scenario, size) }, runTimeout(size))
       );
       showProfile(measured.value.profile);
-      const stored = await agent.call('snapshot', { directoryId: id });
-      const check = runCheck(
-        compareUsers(model.expected(), stored.users, stored.identities),
-        measured.value.run,
-        want
+      const expected = await orchestrator.stage('expected users worked out', size, () =>
+        model.expected()
       );
+      const stored = await orchestrator.stage('database compared with it, page by page', size, () =>
+        storedCheck(agent, id, expected)
+      );
+      const check = runCheck(stored, measured.value.run, want);
       const extraProblems =
         scenario === 'graph-nochange' && measured.value.userWrites > 0
           ? [`${measured.value.userWrites} writes to user tables in a no-change run`]
@@ -310,7 +396,9 @@ const graphRound = async (size: number) => {
       mode: 'delta',
       counts: { created: 0, updated: 0, disabled: 0, enabled: 0 },
     });
-    const changes = changeOnePercent(fake.store, model, groupIds);
+    const changes = await orchestrator.stage('1 % changed in the fake', size, () =>
+      changeOnePercent(fake.store, model, groupIds)
+    );
     say(
       `  changed in the fake: ${changes.attributes} attributes, ${changes.deleted} deleted, ${changes.disabled} disabled, ` +
         `${changes.joinedGroup} joined All Staff, ${changes.leftGroup} left All Staff, ${changes.added} new`
@@ -331,53 +419,62 @@ const graphRound = async (size: number) => {
 
 const csvRound = async (size: number) => {
   say(`\n== ${int(size)} rows: CSV over HTTPS with basic auth, default password ==`);
-  const org = generateOrg({
-    users: size,
-    groups: Math.max(3, Math.round(size * 0.05)),
-    seed: SEED,
-  });
-  const { text, expected } = csvOf(org);
+  const { body, expected } = await orchestrator.stage(
+    'organisation and people.csv generated',
+    size,
+    () =>
+      csvFileOf(
+        generateOrg({ users: size, groups: Math.max(3, Math.round(size * 0.05)), seed: SEED })
+      )
+  );
   const server = await startCsvFileServer({
-    files: { '/people.csv': text },
+    files: { '/people.csv': body },
     username: 'hr',
     password: 'hr-secret',
   });
   say(
-    `  people.csv: ${int(text.length / 1024)} KB, ${int(size)} rows, ${int(expected.size)} with an email`
+    `  people.csv: ${int(body.length / 1024)} KB, ${int(size)} rows, ${int(expected.size)} with an email`
   );
   const agent = Agent.start(logFile, relayLine);
   try {
-    const boot = await agent.call('boot', { db });
+    const boot = await agent.call('boot', { db }, setupTimeout);
     say(
       `  Strapi booted in ${boot.seconds.toFixed(1)} s (${boot.rssMB} MB RSS, one-row commit ${boot.commitMs} ms)`
     );
     commitMs = boot.commitMs;
-    const { id } = await agent.call('createDirectory', {
-      body: {
-        name: `Bench CSV ${size}`,
-        type: 'csv',
-        connection: {
-          location: 'remote',
-          url: `${server.url}/people.csv`,
-          username: 'hr',
-          matchField: 'username',
-          managerField: 'manager',
-          caCertificate: CA,
+    const { id } = await agent.call(
+      'createDirectory',
+      {
+        body: {
+          name: `Bench CSV ${size}`,
+          type: 'csv',
+          connection: {
+            location: 'remote',
+            url: `${server.url}/people.csv`,
+            username: 'hr',
+            matchField: 'username',
+            managerField: 'manager',
+            caCertificate: CA,
+          },
+          secrets: { password: 'hr-secret', defaultPassword: 'Welcome-2026' },
+          groupSync: { mode: 'all' },
+          // The whole download must arrive within it: a million rows are about 160 MB.
+          options: { timeoutMs: 300_000 },
         },
-        secrets: { password: 'hr-secret', defaultPassword: 'Welcome-2026' },
-        groupSync: { mode: 'all' },
       },
-    });
+      setupTimeout
+    );
     const measured = await withFakeCpu(() =>
-      agent.call('run', { directoryId: id, profile: profiling('csv-full', size) })
+      agent.call('run', { directoryId: id, profile: profiling('csv-full', size) }, runTimeout(size))
     );
     showProfile(measured.value.profile);
-    const stored = await agent.call('snapshot', { directoryId: id });
-    const check = runCheck(
-      compareUsers(expected, stored.users, stored.identities),
-      measured.value.run,
-      { mode: 'full', counts: { created: expected.size } }
+    const stored = await orchestrator.stage('database compared with it, page by page', size, () =>
+      storedCheck(agent, id, expected)
     );
+    const check = runCheck(stored, measured.value.run, {
+      mode: 'full',
+      counts: { created: expected.size },
+    });
     record('csv-full', size, size, measured.value, check, {
       fakeCpuSeconds: measured.fakeCpuSeconds,
       counts: measured.value.run.counts,
@@ -393,18 +490,57 @@ let databaseVersion = '';
 /** The one-row commit time measured when the current Strapi process booted. */
 let commitMs = 0;
 
+/** A million people (`--sizes 1000000`): its own kind of results, with the million's targets. */
+const million =
+  Math.max(...sizes) >= 1_000_000 &&
+  !flag('profile') &&
+  [...skip].every((part) => part === 'naive' || part === 'scim');
+/** Other sizes, parts left out or a profile: written as -partial, not shown in PERFORMANCE.md. */
+const partial = !million && (!!option('sizes') || skip.size > 0 || flag('profile'));
+
+const describeTree = (tree: TreeState) =>
+  tree.dirty
+    ? `${tree.commit.slice(0, 7)} with uncommitted changes (diff sha256 ${tree.diffSha256?.slice(0, 8) ?? 'unknown'}…)`
+    : `${tree.commit.slice(0, 7)}, no uncommitted change`;
+
+/** Exit 2 before anything runs: figures must name a commit that reproduces them. */
+const refuseDirtyTree = (tree: TreeState) => {
+  const lines = [
+    'bench: uncommitted changes in the files that decide what is measured:',
+    ...tree.changes.map((line) => `  ${line}`),
+    'Commit them (or stash them) first, so that the results name a commit that reproduces them,',
+    'or pass --dirty to record the sha256 of the diff and mark the results "not reproducible from a commit".',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+  process.exitCode = 2;
+};
+
 const main = async () => {
   const started = Date.now();
+  if (flag('render')) {
+    await writePerformanceDoc(root);
+    say('Rewrote the generated part of docs/PERFORMANCE.md from bench/results.');
+    return;
+  }
+  const tree = treeState(root);
+  if (tree.dirty && !flag('dirty')) return refuseDirtyTree(tree);
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   // The CSV file server reads its certificate next to its compiled file.
   fs.cpSync(certsDir(), path.join(__dirname, '..', '..', 'tests', 'fakes', 'certs'), {
     recursive: true,
   });
   const loadAverageAtStart = os.loadavg().map((v) => Math.round(v * 100) / 100);
+  const heapLimitMB = Math.round(v8.getHeapStatistics().heap_size_limit / 1048576);
   say(
     `User Directory Sync benchmark: ${db}, sizes ${sizes.map(int).join(' / ')}${quick ? ' (quick)' : ''}; ` +
-      `${os.cpus().length} CPUs, load ${loadAverageAtStart.join(' ')}; Strapi log: ${logFile}`
+      `${os.cpus().length} CPUs, load ${loadAverageAtStart.join(' ')}; plugin at ${describeTree(tree)}; ` +
+      `this process's heap limit ${int(heapLimitMB)} MB; Strapi log: ${logFile}`
   );
-  await compileStrapi({ appDir: playgroundDir() });
+  const sampler = setInterval(() => orchestrator.sample(), 500);
+  sampler.unref();
+  await orchestrator.stage('playground compiled (TypeScript, before any fake)', 0, () =>
+    compileStrapi({ appDir: playgroundDir() })
+  );
   for (const size of sizes) {
     if (!skip.has('graph')) await graphRound(size);
     // SCIM push of the same people, up to 10,000 of them (1,000 in --quick): a request pair each.
@@ -422,11 +558,15 @@ const main = async () => {
     }
     if (!skip.has('csv')) await csvRound(size);
   }
+  clearInterval(sampler);
+  orchestrator.sample();
   const date = new Date().toISOString().slice(0, 10);
   const file: ResultsFile = {
     db,
     date,
+    startedAt: new Date(started).toISOString(),
     quick,
+    million,
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
@@ -437,16 +577,22 @@ const main = async () => {
       database: databaseVersion,
       loadAverageAtStart,
     },
-    plugin: pluginVersion(root),
+    plugin: {
+      commit: tree.commit,
+      dirty: tree.dirty,
+      diffSha256: tree.diffSha256,
+      changes: tree.changes,
+    },
+    orchestrator: { heapLimitMB, peakRssMB: orchestrator.peakRssMB, stages: orchestrator.stages },
     results,
     ratios: ratiosOf(results),
     targets: judge(results),
     totalSeconds: Math.round((Date.now() - started) / 1000),
   };
-  const partial = !!option('sizes') || skip.size > 0 || flag('profile');
-  const name = `${date}-${db}${quick ? '-quick' : partial ? '-partial' : ''}.json`;
-  const out = path.join(root, 'bench', 'results', name);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const dir = path.join(root, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const kind = quick ? 'quick' : million ? 'million' : partial ? 'partial' : null;
+  const out = path.join(dir, resultsFileName(dir, date, db, kind));
   fs.writeFileSync(out, `${JSON.stringify({ ...file, scimPush }, null, 2)}\n`);
   await writePerformanceDoc(root);
 
@@ -456,16 +602,27 @@ const main = async () => {
       `${int(ratio.size)} users: ours / floor = ${ratio.oursOverFloor ?? 'n/a'}x, naive / ours = ${ratio.naiveOverOurs ?? 'n/a'}x`
     );
   }
+  const baseline = results.some((r) => r.size === 100000) ? null : newestWith(dir, db, 100000);
+  for (const row of growthOf(results, baseline?.file.results ?? []))
+    say(
+      `Peak RSS growth, ${row.scenario}: ${int(row.fromMB)} MB at 100,000${baseline ? ` (${baseline.name})` : ''} -> ` +
+        `${int(row.toMB)} MB at ${int(row.size)}: ${row.mbPer100k.toFixed(1)} MB per 100,000 users`
+    );
+  const { size: judgedAt, setFor, list: targets } = judge(results);
   say(
-    `\nTargets at ${int(file.targets.size)} users${file.targets.size < 100000 ? ' (set for 100,000: indicative)' : ''}:`
+    `\nTargets at ${int(judgedAt)} users${judgedAt !== setFor ? ` (set for ${int(setFor)}: indicative)` : ''}:`
   );
-  for (const target of file.targets.list)
+  for (const target of targets)
     say(`  ${target.met ? 'met    ' : 'NOT MET'}  ${target.name}: ${target.value}`);
-  say(`\nWritten ${path.relative(root, out)} and docs/PERFORMANCE.md in ${file.totalSeconds} s.`);
+  say(
+    `\nThis process (fakes, checks): peak ${int(orchestrator.peakRssMB)} MB RSS, heap limit ${int(heapLimitMB)} MB.`
+  );
+  say(`Written ${path.relative(root, out)} and docs/PERFORMANCE.md in ${file.totalSeconds} s.`);
+  if (tree.dirty) say(`Measured on ${describeTree(tree)}: not reproducible from a commit.`);
   if (failures > 0) {
     say(`\n${failures} scenario(s) synced the wrong thing: see PROBLEM lines above.`);
     process.exitCode = 1;
-  } else if (flag('strict') && file.targets.list.some((t) => !t.met)) {
+  } else if (flag('strict') && targets.some((t) => !t.met)) {
     process.exitCode = 2;
   }
 };

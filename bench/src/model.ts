@@ -22,49 +22,75 @@ export type Check = { correct: boolean; problems: string[] };
 const firstByName = (names: string[]) =>
   names.length ? [...names].sort((a, b) => a.localeCompare(b))[0] : null;
 
-/** Compares the stored directory-owned users with the expected ones. */
+/**
+ * Compares the stored directory-owned users with the expected ones, a page at a time (the
+ * orchestrator holds the expectation; the Strapi process only ever one page of what it stored).
+ */
+export class UserComparison {
+  private readonly tally = new Map<string, { count: number; example: string }>();
+  private readonly seen = new Set<string>();
+  private stored = 0;
+  private identities = 0;
+
+  constructor(private readonly expected: Map<string, ExpectedUser>) {}
+
+  private note(kind: string, example: string) {
+    const entry = this.tally.get(kind) ?? { count: 0, example };
+    entry.count += 1;
+    this.tally.set(kind, entry);
+  }
+
+  /** One page of stored users and the number of identity links it came from. */
+  add(users: StoredUser[], identities: number) {
+    this.stored += users.length;
+    this.identities += identities;
+    for (const user of users) {
+      if (this.seen.has(user.username)) this.note('duplicate user row', user.username);
+      this.seen.add(user.username);
+      const want = this.expected.get(user.username);
+      if (!want) {
+        this.note('unexpected user', user.username);
+        continue;
+      }
+      if (user.blocked !== want.blocked)
+        this.note(`blocked ${user.blocked}, expected ${want.blocked}`, user.username);
+      if (want.email !== undefined && user.email !== want.email)
+        this.note('wrong email', `${user.username}: ${user.email} != ${want.email}`);
+      if (want.role !== undefined && user.role !== want.role)
+        this.note('wrong role', `${user.username}: '${user.role}' != '${want.role}'`);
+      if (want.jobTitle !== undefined && user.jobTitle !== want.jobTitle)
+        this.note('wrong jobTitle', `${user.username}: '${user.jobTitle}' != '${want.jobTitle}'`);
+      if (want.manager !== undefined && user.manager !== want.manager)
+        this.note('wrong manager', `${user.username}: ${user.manager} != ${want.manager}`);
+      if (want.hasPassword !== undefined && user.hasPassword !== want.hasPassword)
+        this.note(`password set ${user.hasPassword}`, user.username);
+    }
+  }
+
+  /** The verdict once every page was added. */
+  finish(): Check {
+    const problems: string[] = [];
+    if (this.stored !== this.expected.size)
+      problems.push(`${this.stored} users owned by the directory, expected ${this.expected.size}`);
+    if (this.identities !== this.stored)
+      problems.push(`${this.identities} identity links but ${this.stored} user rows behind them`);
+    for (const username of this.expected.keys())
+      if (!this.seen.has(username)) this.note('missing user', username);
+    for (const [kind, { count, example }] of this.tally)
+      problems.push(`${count} x ${kind} (e.g. ${example})`);
+    return { correct: problems.length === 0, problems };
+  }
+}
+
+/** Compares all the stored directory-owned users with the expected ones at once. */
 export const compareUsers = (
   expected: Map<string, ExpectedUser>,
   stored: StoredUser[],
   identities: number
 ): Check => {
-  const problems: string[] = [];
-  const tally = new Map<string, { count: number; example: string }>();
-  const note = (kind: string, example: string) => {
-    const entry = tally.get(kind) ?? { count: 0, example };
-    entry.count += 1;
-    tally.set(kind, entry);
-  };
-  if (stored.length !== expected.size)
-    problems.push(`${stored.length} users owned by the directory, expected ${expected.size}`);
-  if (identities !== stored.length)
-    problems.push(`${identities} identity links but ${stored.length} user rows behind them`);
-  const seen = new Set<string>();
-  for (const user of stored) {
-    if (seen.has(user.username)) note('duplicate user row', user.username);
-    seen.add(user.username);
-    const want = expected.get(user.username);
-    if (!want) {
-      note('unexpected user', user.username);
-      continue;
-    }
-    if (user.blocked !== want.blocked)
-      note(`blocked ${user.blocked}, expected ${want.blocked}`, user.username);
-    if (want.email !== undefined && user.email !== want.email)
-      note('wrong email', `${user.username}: ${user.email} != ${want.email}`);
-    if (want.role !== undefined && user.role !== want.role)
-      note('wrong role', `${user.username}: '${user.role}' != '${want.role}'`);
-    if (want.jobTitle !== undefined && user.jobTitle !== want.jobTitle)
-      note('wrong jobTitle', `${user.username}: '${user.jobTitle}' != '${want.jobTitle}'`);
-    if (want.manager !== undefined && user.manager !== want.manager)
-      note('wrong manager', `${user.username}: ${user.manager} != ${want.manager}`);
-    if (want.hasPassword !== undefined && user.hasPassword !== want.hasPassword)
-      note(`password set ${user.hasPassword}`, user.username);
-  }
-  for (const username of expected.keys()) if (!seen.has(username)) note('missing user', username);
-  for (const [kind, { count, example }] of tally)
-    problems.push(`${count} x ${kind} (e.g. ${example})`);
-  return { correct: problems.length === 0, problems };
+  const comparison = new UserComparison(expected);
+  comparison.add(stored, identities);
+  return comparison.finish();
 };
 
 const isGuest = (user: FakeUser) =>
@@ -77,21 +103,15 @@ export class GraphModel {
 
   constructor(private readonly store: GraphStore) {}
 
-  private groupNames(user: FakeUser) {
-    return this.store
-      .transitiveMemberOf(user.id)
+  private groupNames(groupIds: string[]) {
+    return groupIds
       .map((id) => this.store.groups.get(id)?.displayName)
       .filter((name): name is string => !!name);
   }
 
   /** In scope: a live member (not a guest) with a mail address, in at least one group. */
-  inScope(user: FakeUser) {
-    return (
-      user.deletedDateTime === null &&
-      !isGuest(user) &&
-      !!user.mail &&
-      this.store.transitiveMemberOf(user.id).length > 0
-    );
+  inScope(user: FakeUser, groupIds = this.store.transitiveMemberOf(user.id)) {
+    return user.deletedDateTime === null && !isGuest(user) && !!user.mail && groupIds.length > 0;
   }
 
   /** The users in scope now. */
@@ -107,7 +127,8 @@ export class GraphModel {
       const user = this.store.users.get(id);
       if (!user)
         throw new Error('bench: a synced user was purged from the fake; the model cannot follow');
-      if (!this.inScope(user)) {
+      const groupIds = this.store.transitiveMemberOf(user.id);
+      if (!this.inScope(user, groupIds)) {
         out.set(user.userPrincipalName, { blocked: true });
         continue;
       }
@@ -115,7 +136,7 @@ export class GraphModel {
       out.set(user.userPrincipalName, {
         blocked: !user.accountEnabled,
         email: (user.mail as string).toLowerCase(),
-        role: firstByName(this.groupNames(user)),
+        role: firstByName(this.groupNames(groupIds)),
         jobTitle: user.jobTitle,
         manager: manager ? (this.store.users.get(manager)?.userPrincipalName ?? null) : null,
       });
@@ -237,8 +258,13 @@ export const changeOnePercent = (
 const field = (value: string | null) =>
   value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
-/** The HR export of the generated organisation, and what the sync must make of it. */
-export const csvOf = (org: Org) => {
+const CSV_HEADER =
+  'username,email,firstname,lastname,displayName,jobTitle,department,employeeId,phone,manager,groups,active';
+/** Rows turned into bytes at a time: a million rows never become one string. */
+const CSV_CHUNK_ROWS = 10_000;
+
+/** The HR export of the generated organisation as a file, and what the sync must make of it. */
+export const csvFileOf = (org: Org) => {
   const groupsOf = new Map<number, string[]>();
   for (const group of org.groups) {
     for (const member of group.members) {
@@ -251,9 +277,8 @@ export const csvOf = (org: Org) => {
     const person = org.people[index];
     return person.noMail ? null : `${person.login}@${org.domain}`;
   };
-  const lines = [
-    'username,email,firstname,lastname,displayName,jobTitle,department,employeeId,phone,manager,groups,active',
-  ];
+  const chunks: Buffer[] = [];
+  let lines = [CSV_HEADER];
   const expected = new Map<string, ExpectedUser>();
   for (const person of org.people) {
     const groups = groupsOf.get(person.index) ?? [];
@@ -276,6 +301,10 @@ export const csvOf = (org: Org) => {
         .map(field)
         .join(',')
     );
+    if (lines.length === CSV_CHUNK_ROWS) {
+      chunks.push(Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8'));
+      lines = [];
+    }
     const mail = email(person.index);
     if (!mail) continue;
     expected.set(person.login, {
@@ -287,5 +316,12 @@ export const csvOf = (org: Org) => {
       hasPassword: true,
     });
   }
-  return { text: `${lines.join('\r\n')}\r\n`, expected };
+  if (lines.length) chunks.push(Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8'));
+  return { body: Buffer.concat(chunks), expected };
+};
+
+/** The same file as text (the small organisations of npm run faults). */
+export const csvOf = (org: Org) => {
+  const { body, expected } = csvFileOf(org);
+  return { text: body.toString('utf8'), expected };
 };

@@ -109,6 +109,15 @@ export type AgentCommands = {
     args: { directoryId: number };
     result: { users: StoredUser[]; identities: number };
   };
+  /**
+   * One page of `snapshot`: the directory's user links after link id `after` (keyset, so the
+   * Strapi process holds one page at a time), with their users. `last`: the last link id read,
+   * null when there was none left.
+   */
+  snapshotPage: {
+    args: { directoryId: number; after: number; limit: number };
+    result: { users: StoredUser[]; identities: number; last: number | null };
+  };
   /** Like snapshot, without role, manager and password (faster). */
   users: {
     args: { directoryId: number };

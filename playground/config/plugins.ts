@@ -54,6 +54,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       allowHttp: env.bool('USER_DIRECTORY_SYNC_ALLOW_HTTP', false),
       scheduler: { enabled: env.bool('USER_DIRECTORY_SYNC_SCHEDULER', true) },
       leaseSeconds: env.int('USER_DIRECTORY_SYNC_LEASE_SECONDS', 120),
+      csvMaxBytes: env.int('USER_DIRECTORY_SYNC_CSV_MAX_BYTES', 50 * 1024 * 1024),
     },
   },
 });

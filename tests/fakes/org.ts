@@ -186,7 +186,16 @@ const random = (seed: number) => {
   };
 };
 
-const ascii = (value: string) =>
+const asciiCache = new Map<string, string>();
+const ascii = (value: string) => {
+  let cached = asciiCache.get(value);
+  if (cached === undefined) {
+    cached = toAscii(value);
+    asciiCache.set(value, cached);
+  }
+  return cached;
+};
+const toAscii = (value: string) =>
   value
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -200,16 +209,18 @@ export const generateOrg = (options: OrgOptions): Org => {
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)];
   const domain = options.domain ?? 'example.com';
   const groupCount = options.groups ?? Math.max(3, Math.round(options.users * 0.05));
-  const logins = new Set<string>();
+  // Logins are `base`, `base2`, `base3`...: the next free number per base, so a million people do
+  // not probe every number taken before them.
+  const nextLogin = new Map<string, number>();
 
   const people: OrgPerson[] = [];
   for (let index = 0; index < options.users; index += 1) {
     const givenName = pick(GIVEN);
     const surname = pick(SURNAMES);
     const base = `${ascii(givenName)}.${ascii(surname)}`;
-    let login = base;
-    for (let n = 2; logins.has(login); n += 1) login = `${base}${n}`;
-    logins.add(login);
+    const taken = nextLogin.get(base) ?? 1;
+    const login = taken === 1 ? base : `${base}${taken}`;
+    nextLogin.set(base, taken + 1);
     // A manager tree: each person reports to someone earlier, so the tree is about log(n) deep.
     const managerIndex = index === 0 ? null : Math.floor(rand() * Math.min(index, 1 + index / 4));
     const department =
