@@ -3,7 +3,7 @@ import { Cross } from '@strapi/icons';
 import { keyframes, styled } from 'styled-components';
 import type { Runs } from '../../../shared/contracts';
 import { type MessageKey, useT } from '../hooks/useT';
-import { percentDone, shownTotal } from '../utils/runs';
+import { percentDone, shownTotal } from '../utils/progress';
 
 const slide = keyframes`
   from { transform: translateX(-100%); }

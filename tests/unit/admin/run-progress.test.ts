@@ -1,5 +1,5 @@
-/** The progress bar's arithmetic (admin/src/utils/runs.ts): a low estimate never passes 100 %. */
-import { percentDone, shownTotal } from '../../../admin/src/utils/runs';
+/** The progress bar's arithmetic (admin/src/utils/progress.ts): a low estimate never passes 100 %. */
+import { percentDone, shownTotal } from '../../../admin/src/utils/progress';
 
 const progress = (done: number, total: number | null, estimated = false) => ({
   phase: 'fetching' as const,
