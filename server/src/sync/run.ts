@@ -37,8 +37,8 @@ import { disableLeavers } from './steps/leavers';
 import { applyMemberships } from './steps/memberships';
 import { loadState } from './steps/load-state';
 import { applyManagers, healBlocked, reassignRoles } from './steps/tail';
-import { runTotal } from './store';
 import { syncUsers } from './steps/users';
+import { runTotal } from './store';
 import type { SyncTarget } from './targets/types';
 
 export type { RunCounts } from './state';
