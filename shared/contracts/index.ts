@@ -231,7 +231,11 @@ export namespace Runs {
     status: Status;
     startedAt: string | null;
     finishedAt: string | null;
-    progress: { phase: Phase; done: number; total: number | null };
+    /**
+     * `total`: the users the run will read, when known; `estimated`: it is an estimate (the
+     * previous run's count, or an upper bound of overlapping groups), shown as "about N".
+     */
+    progress: { phase: Phase; done: number; total: number | null; estimated: boolean };
     counts: Counts;
     /** A message a person can act on. */
     error: { code: string; message: string } | null;

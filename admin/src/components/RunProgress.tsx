@@ -3,7 +3,7 @@ import { Cross } from '@strapi/icons';
 import { keyframes, styled } from 'styled-components';
 import type { Runs } from '../../../shared/contracts';
 import { type MessageKey, useT } from '../hooks/useT';
-import { percentDone } from '../utils/runs';
+import { percentDone, shownTotal } from '../utils/progress';
 
 const slide = keyframes`
   from { transform: translateX(-100%); }
@@ -28,7 +28,10 @@ const Fill = styled.div<{ $percent: number | undefined }>`
   animation: ${({ $percent }) => ($percent === undefined ? slide : 'none')} 1.4s linear infinite;
 `;
 
-/** A run going on: its phase, a progress bar (moving stripe while the total is unknown), Cancel. */
+/**
+ * A run going on: its phase, a progress bar (moving stripe while the total is unknown), "N of M"
+ * (or "N of about M" for an estimated total), Cancel.
+ */
 export const RunProgress = ({
   run,
   onCancel,
@@ -42,7 +45,12 @@ export const RunProgress = ({
 }) => {
   const t = useT();
   const percent = percentDone(run.progress);
-  const { done, total, phase } = run.progress;
+  const total = shownTotal(run.progress);
+  const { done, phase, estimated } = run.progress;
+  const count =
+    total === undefined
+      ? t('progress.countUnknown', { done })
+      : t(estimated ? 'progress.countAbout' : 'progress.count', { done, total });
   return (
     <Box
       background="neutral0"
@@ -79,7 +87,7 @@ export const RunProgress = ({
         <Typography textColor="neutral700" data-testid="run-progress-text">
           {t(`progress.phase.${phase}` as MessageKey)}
           {' — '}
-          {total ? t('progress.count', { done, total }) : t('progress.countUnknown', { done })}
+          {count}
         </Typography>
       </Flex>
     </Box>

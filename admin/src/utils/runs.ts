@@ -32,10 +32,6 @@ export const durationSeconds = (run: Runs.Run, now = Date.now()): number | null 
   return Math.max(0, Math.round((end - Date.parse(run.startedAt)) / 100) / 10);
 };
 
-/** Percent done of a run's current phase, or undefined when the total is not known yet. */
-export const percentDone = (progress: Runs.Run['progress']): number | undefined =>
-  progress.total ? Math.min(100, Math.round((progress.done / progress.total) * 100)) : undefined;
-
 const SHOWN = ['created', 'updated', 'disabled', 'enabled', 'skipped', 'failed'] as const;
 
 /** "6 created, 1 disabled": the non-zero counts of a run, or "no change". */

@@ -93,8 +93,11 @@ export interface DirectoryProvider {
   listSyncGroups(): AsyncIterable<DirectoryGroup[]>;
   /** Every user in scope, in pages: a complete enumeration, or an error. */
   listUsers(): AsyncIterable<DirectoryUser[]>;
-  /** How many users listUsers will yield, when the source knows cheaply (progress bar total). */
-  countUsers?(): Promise<number | null>;
+  /**
+   * How many users listUsers will yield, when the source knows cheaply (the progress bar's
+   * total): a number is exact, a UserCount may be an estimate; null when the source cannot say.
+   */
+  countUsers?(): Promise<number | UserCount | null>;
   /**
    * Incremental round: the changes since the state saved by the last run. Present only on
    * sources with a delta API. Throws DeltaExpiredError when the source refuses the cursor.
@@ -122,6 +125,9 @@ export interface DirectoryProvider {
   /** Frees sockets and timers. */
   close?(): Promise<void>;
 }
+
+/** A count of the users a listing yields; `estimated`: an upper bound or an earlier run's count. */
+export type UserCount = { total: number; estimated: boolean };
 
 /** A provider's settings: the directory's connection and decrypted secrets. */
 export type ProviderSettings<TConnection> = {

@@ -111,13 +111,18 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         passwordDigest: (password) => getService('secrets', { strapi }).keyedDigest(password),
         record: (entries) => audit.record(entries),
         log,
-        progress: async (phase, done, total) => {
-          // At most one write a second while the phase stays the same.
+        progress: async (phase, done, total, estimated) => {
+          // At most one write a second while the phase stays the same (a new total always).
           const now = Date.now();
-          if (phase === lastProgress.phase && phase !== 'done' && now - lastProgress.at < 1000)
-            return;
+          const same = phase === lastProgress.phase && phase !== 'done' && estimated === undefined;
+          if (same && now - lastProgress.at < 1000) return;
           Object.assign(lastProgress, { phase, at: now });
-          await runs().update({ where: { id: runId }, data: { phase, done, total } });
+          // At the end the total is what was read: no longer an estimate.
+          const flag = estimated ?? (phase === 'done' ? false : undefined);
+          await runs().update({
+            where: { id: runId },
+            data: { phase, done, total, ...(flag === undefined ? {} : { estimated: flag }) },
+          });
         },
       });
       // The outcome, the directory's cursor and the run.finish entry commit together or not at all.

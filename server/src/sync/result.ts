@@ -29,6 +29,7 @@ export const serializeRun = (row: Record<string, unknown>): Runs.Run => ({
     phase: row.phase as Runs.Phase,
     done: Number(row.done ?? 0),
     total: (row.total as number | null) ?? null,
+    estimated: Boolean(row.estimated),
   },
   counts: { ...EMPTY_COUNTS, ...((row.counts as object) ?? {}) },
   error: (row.error as { code: string; message: string } | null) ?? null,

@@ -38,6 +38,7 @@ import { applyMemberships } from './steps/memberships';
 import { loadState } from './steps/load-state';
 import { applyManagers, healBlocked, reassignRoles } from './steps/tail';
 import { syncUsers } from './steps/users';
+import { runTotal } from './store';
 import type { SyncTarget } from './targets/types';
 import { readAhead } from '../utils/read-ahead';
 
@@ -161,8 +162,9 @@ export const runSync = async (options: EngineOptions): Promise<RunOutcome> => {
     }
   }
   if (state.mode === 'full') {
-    state.total = provider.countUsers ? await provider.countUsers() : null;
-    await ctx.progress('fetching', 0, state.total);
+    const total = await runTotal(ctx.strapi, directory.id, provider);
+    state.total = total?.total ?? null;
+    await ctx.progress('fetching', 0, state.total, total?.estimated ?? false);
     if (provider.unchanged?.() === true) {
       ctx.log.info(
         `[user-directory-sync] ${directory.name}: the source has not changed since the last run.`

@@ -28,7 +28,9 @@ export type RunStatus = 'succeeded' | 'stopped-licence-limit' | 'held-safety-thr
 export type Progress = (
   phase: 'fetching' | 'planning' | 'applying' | 'done',
   done: number,
-  total: number | null
+  total: number | null,
+  /** Whether `total` is an estimate (given once at the start; a run's end makes it exact). */
+  estimated?: boolean
 ) => Promise<void>;
 
 /** What a run knows before it starts and never changes. */

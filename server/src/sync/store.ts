@@ -4,7 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import type { DirectoryGroup } from '../providers/types';
+import type { DirectoryGroup, DirectoryProvider, UserCount } from '../providers/types';
 import { chunks, readLinks, tableInfo } from '../db/sql';
 import type { RoleLink, StoredIdentity } from './plan';
 import type { SyncTarget } from './targets/types';
@@ -186,4 +186,33 @@ export const readParentLinks = async (strapi: Core.Strapi, groupRows: number[]) 
   const link = tableInfo(strapi, UID.group).joinTable('parents');
   const links = await readLinks(strapi.db.connection, link, groupRows);
   return [...links].flatMap(([group, ids]) => ids.map((to) => ({ group, to })));
+};
+
+/** Statuses of a full run that read the whole source (held and licence-stopped ones did too). */
+const READ_EVERYTHING = ['succeeded', 'held-safety-threshold', 'stopped-licence-limit'];
+
+/** How many users the directory's last finished full run read, or null before the first one. */
+export const previousFullRunRead = async (strapi: Core.Strapi, directoryId: number) => {
+  const row = (await strapi.db.query(UID.syncRun).findOne({
+    where: { directoryId, mode: 'full', status: { $in: READ_EVERYTHING }, done: { $gt: 0 } },
+    orderBy: { id: 'desc' },
+    select: ['done'],
+  })) as { done: number | null } | null;
+  return row?.done ? Number(row.done) : null;
+};
+
+/**
+ * The progress bar's total of a full run: the source's own count when it gives one, else the
+ * number of users the previous full run read (an estimate: Okta, or Graph refusing `$count`).
+ */
+export const runTotal = async (
+  strapi: Core.Strapi,
+  directoryId: number,
+  provider: DirectoryProvider
+): Promise<UserCount | null> => {
+  const counted = provider.countUsers ? await provider.countUsers() : null;
+  if (typeof counted === 'number') return { total: counted, estimated: false };
+  if (counted) return counted;
+  const previous = await previousFullRunRead(strapi, directoryId);
+  return previous === null ? null : { total: previous, estimated: true };
 };

@@ -269,6 +269,8 @@ export type GraphApiOptions = {
   permissions: Set<Permission>;
   /** Members per `members@delta` chunk in groups delta (a big group repeats across entries). */
   deltaMemberChunk: number;
+  /** Switches a test flips while the fake runs. `refuseCount`: every `$count` answers 403. */
+  switches: { refuseCount: boolean };
 };
 
 export class GraphApi {
@@ -310,8 +312,7 @@ export class GraphApi {
       if (denied) return denied;
       if (id === undefined) return this.listUsers(request);
       if (id === 'delta' && relation === undefined) return this.usersDelta(request);
-      if (id === '$count' && relation === undefined)
-        return this.count(request, this.store.listUsers().length);
+      if (id === '$count' && relation === undefined) return this.listUsers(request, true);
       const user = this.store.findUser(id);
       if (!user) return notFound(id);
       if (relation === undefined) return this.oneUser(request, user);
@@ -332,22 +333,26 @@ export class GraphApi {
       if (denied) return denied;
       if (id === undefined) return this.listGroups(request);
       if (id === 'delta' && relation === undefined) return this.groupsDelta(request);
-      if (id === '$count' && relation === undefined)
-        return this.count(request, this.store.listGroups().length);
+      if (id === '$count' && relation === undefined) return this.listGroups(request, true);
       const group = this.store.groups.get(id);
       if (!group) return notFound(id);
       if (relation === undefined) return this.oneGroup(request, group);
-      if (extra !== undefined) return unknownSegment(extra);
-      if (relation === 'members') return this.objects(request, this.store.members(group.id), cast);
-      if (relation === 'transitiveMembers') {
-        return this.objects(request, this.store.transitiveMembers(group.id), cast);
-      }
-      if (relation === 'memberOf')
-        return this.objects(request, this.store.memberOfGroups(group.id), cast);
-      if (relation === 'transitiveMemberOf') {
-        return this.objects(request, this.store.transitiveMemberOf(group.id), cast);
-      }
-      return unknownSegment(relation);
+      // `.../members/$count`, `.../transitiveMembers/microsoft.graph.user/$count`: a raw count.
+      const counting = (cast === '$count' && extra === undefined) || extra === '$count';
+      const typeCast = cast === '$count' ? undefined : cast;
+      if (extra !== undefined && !counting) return unknownSegment(extra);
+      const related =
+        relation === 'members'
+          ? this.store.members(group.id)
+          : relation === 'transitiveMembers'
+            ? this.store.transitiveMembers(group.id)
+            : relation === 'memberOf'
+              ? this.store.memberOfGroups(group.id)
+              : relation === 'transitiveMemberOf'
+                ? this.store.transitiveMemberOf(group.id)
+                : null;
+      if (!related) return unknownSegment(relation);
+      return this.objects(request, related, typeCast, counting);
     }
     return unknownSegment(root ?? '');
   }
@@ -369,10 +374,12 @@ export class GraphApi {
 
   // ----- users ------------------------------------------------------------------------------
 
-  private listUsers(request: ApiRequest): ApiResponse {
+  private listUsers(request: ApiRequest, counting = false): ApiResponse {
+    const refused = counting ? this.countRefusal(request) : null;
+    if (refused) return refused;
     const select = this.select(request, USER_FIELDS, 'user');
     const expandManager = this.expand(request);
-    const query = this.advancedQuery(request, USER_FILTER_FIELDS, 'User');
+    const query = this.advancedQuery(request, USER_FILTER_FIELDS, 'User', counting);
     let users: FakeUser[];
     const ids = query.filter ? idsOfFilter(query.filter) : null;
     if (ids) {
@@ -382,6 +389,7 @@ export class GraphApi {
       if (query.filter || query.search)
         users = users.filter((user) => query.test(userReader(user)));
     }
+    if (counting) return rawCount(users.length);
     if (query.orderBy) users = sortBy(users, query.orderBy, (user) => userReader(user));
     return this.collection(
       request,
@@ -429,9 +437,11 @@ export class GraphApi {
 
   // ----- groups and members ------------------------------------------------------------------
 
-  private listGroups(request: ApiRequest): ApiResponse {
+  private listGroups(request: ApiRequest, counting = false): ApiResponse {
+    const refused = counting ? this.countRefusal(request) : null;
+    if (refused) return refused;
     const select = this.select(request, GROUP_FIELDS, 'group');
-    const query = this.advancedQuery(request, GROUP_FILTER_FIELDS, 'Group');
+    const query = this.advancedQuery(request, GROUP_FILTER_FIELDS, 'Group', counting);
     let groups: FakeGroup[];
     const ids = query.filter ? idsOfFilter(query.filter) : null;
     if (ids) {
@@ -443,6 +453,7 @@ export class GraphApi {
       if (query.filter || query.search)
         groups = groups.filter((group) => query.test(groupReader(group)));
     }
+    if (counting) return rawCount(groups.length);
     if (query.orderBy) groups = sortBy(groups, query.orderBy, (group) => groupReader(group));
     return this.collection(
       request,
@@ -461,8 +472,18 @@ export class GraphApi {
     });
   }
 
-  /** A directoryObject collection (members, memberOf...), optionally cast to users or groups. */
-  private objects(request: ApiRequest, ids: string[], cast: string | undefined): ApiResponse {
+  /**
+   * A directoryObject collection (members, memberOf...), optionally cast to users or groups, or
+   * its raw count (`counting`: the `$count` segment).
+   */
+  private objects(
+    request: ApiRequest,
+    ids: string[],
+    cast: string | undefined,
+    counting = false
+  ): ApiResponse {
+    const refused = counting ? this.countRefusal(request) : null;
+    if (refused) return refused;
     let kind: 'user' | 'group' | null = null;
     if (cast === 'microsoft.graph.user') kind = 'user';
     else if (cast === 'microsoft.graph.group') kind = 'group';
@@ -473,7 +494,8 @@ export class GraphApi {
     const query = this.advancedQuery(
       request,
       kind === 'group' ? GROUP_FILTER_FIELDS : USER_FILTER_FIELDS,
-      kind === 'group' ? 'Group' : 'User'
+      kind === 'group' ? 'Group' : 'User',
+      counting
     );
     let selected = ids;
     if (kind) selected = selected.filter((id) => this.store.object(id)?.kind === kind);
@@ -486,6 +508,7 @@ export class GraphApi {
         return false;
       });
     }
+    if (counting) return rawCount(selected.length);
     const canReadUsers = this.options.permissions.has('User.Read.All');
     return this.collection(
       request,
@@ -840,10 +863,16 @@ export class GraphApi {
     );
   }
 
-  private advancedQuery(request: ApiRequest, filterFields: Set<string>, resource: string) {
+  /** `counting`: a `$count` segment, an advanced query by itself (its header checked before). */
+  private advancedQuery(
+    request: ApiRequest,
+    filterFields: Set<string>,
+    resource: string,
+    counting = false
+  ) {
     const eventual = (request.headers.consistencylevel ?? '').toLowerCase() === 'eventual';
     const countOption = queryOption(request.query, '$count');
-    const count = countOption === 'true';
+    const count = counting || countOption === 'true';
     const filterText = queryOption(request.query, '$filter');
     const searchText = queryOption(request.query, '$search');
     const orderText = queryOption(request.query, '$orderby');
@@ -898,11 +927,20 @@ export class GraphApi {
     return { filter, search, count, orderBy, test };
   }
 
-  private count(request: ApiRequest, total: number): ApiResponse {
+  /**
+   * Why a `$count` segment is refused, or null: Graph counts directory objects only in advanced
+   * queries (400 without `ConsistencyLevel: eventual`); `refuseCount` stands for an app or a
+   * tenant that may not count (403).
+   */
+  private countRefusal(request: ApiRequest): ApiResponse | null {
     if ((request.headers.consistencylevel ?? '').toLowerCase() !== 'eventual') {
-      return graphError(400, 'Request_BadRequest', '$count is not currently supported.');
+      return graphError(
+        400,
+        'Request_UnsupportedQuery',
+        "Raw count (/$count) is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information"
+      );
     }
-    return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: String(total) };
+    return this.options.switches.refuseCount ? insufficientPrivileges() : null;
   }
 
   private collection<T>(
@@ -1055,6 +1093,13 @@ const sortBy = <T>(
   const sorted = [...items].sort((a, b) => key(a).localeCompare(key(b)));
   return order.descending ? sorted.reverse() : sorted;
 };
+
+/** A `$count` segment's answer: the bare integer as text/plain, as Graph sends it. */
+const rawCount = (total: number): ApiResponse => ({
+  status: 200,
+  headers: { 'Content-Type': 'text/plain' },
+  body: String(total),
+});
 
 const notFound = (id: string) =>
   graphError(

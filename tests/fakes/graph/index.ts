@@ -41,6 +41,8 @@ export type GraphFakeOptions = StoreOptions & {
   permissions?: Permission[];
   /** Members per `members@delta` entry in groups delta (default 500). */
   deltaMemberChunk?: number;
+  /** Every `$count` answers 403, as for an app or a tenant that may not count (default false). */
+  refuseCount?: boolean;
   tokenLifetimeSeconds?: number;
 };
 
@@ -64,6 +66,8 @@ export type GraphFake = {
   /** Paged responses on matching paths return the same nextLink forever (until clearFaults). */
   repeatNextLink(path?: string | RegExp): void;
   clearFaults(): void;
+  /** From now on every `$count` answers 403 Authorization_RequestDenied (false: counts again). */
+  refuseCount(refused?: boolean): void;
   grant(permission: Permission): void;
   revoke(permission: Permission): void;
   /** Changes the app's secret (the old one stops working). */
@@ -114,6 +118,7 @@ export const startGraphFake = async (options: GraphFakeOptions = {}): Promise<Gr
   const faults = new Faults();
   const log = new RequestLog();
   const permissions = new Set<Permission>(options.permissions ?? ALL_PERMISSIONS);
+  const switches = { refuseCount: options.refuseCount ?? false };
   const identity = new IdentityEndpoints({
     tenantId: store.tenantId,
     tenantDomain: store.tenantDomain,
@@ -128,6 +133,7 @@ export const startGraphFake = async (options: GraphFakeOptions = {}): Promise<Gr
     log,
     permissions,
     deltaMemberChunk: options.deltaMemberChunk ?? 500,
+    switches,
   });
   const sockets = new Set<Socket>();
   let port = options.port ?? 0;
@@ -335,6 +341,9 @@ export const startGraphFake = async (options: GraphFakeOptions = {}): Promise<Gr
       faults.repeatedNextLink = { path };
     },
     clearFaults: () => faults.clear(),
+    refuseCount: (refused = true) => {
+      switches.refuseCount = refused;
+    },
     grant: (permission) => {
       permissions.add(permission);
     },

@@ -273,6 +273,48 @@ describe('fake Microsoft Graph reads', () => {
     expect(found.every((group) => /team/i.test(String(group.displayName)))).toBe(true);
   });
 
+  it('answers a $count segment as a text/plain integer, only with ConsistencyLevel: eventual', async () => {
+    const groupId = fake.store.listGroups()[0].id;
+    const paths = [
+      '/users/$count',
+      `/users/$count?$filter=${encodeURIComponent("userType ne 'Guest'")}`,
+      `/groups/${groupId}/transitiveMembers/microsoft.graph.user/$count`,
+      `/groups/${groupId}/members/$count`,
+    ];
+    for (const path of paths) {
+      const message = expectGraphError(await get(path), 400, 'Request_UnsupportedQuery');
+      expect(message).toMatch(/ConsistencyLevel:eventual/);
+    }
+    const eventual = { ConsistencyLevel: 'eventual' };
+    const counted = await Promise.all(paths.map((path) => get(path, eventual)));
+    for (const response of counted) {
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('text/plain');
+      expect(response.text).toMatch(/^\d+$/);
+    }
+    const [all, members, transitive, direct] = counted.map((response) => Number(response.text));
+    const users = fake.store.listUsers();
+    expect(all).toBe(users.length);
+    expect(members).toBe(users.filter((user) => user.userType !== 'Guest').length);
+    const live = new Set(users.map((user) => user.id));
+    expect(transitive).toBe(
+      fake.store.transitiveMembers(groupId).filter((id) => live.has(id)).length
+    );
+    expect(direct).toBe(fake.store.members(groupId).length);
+  });
+
+  it('refuses every $count with 403 while refuseCount is on', async () => {
+    fake.refuseCount();
+    try {
+      const refused = await get('/users/$count', { ConsistencyLevel: 'eventual' });
+      expectGraphError(refused, 403, 'Authorization_RequestDenied');
+      expect((await get('/users?$top=1')).status).toBe(200);
+    } finally {
+      fake.refuseCount(false);
+    }
+    expect((await get('/users/$count', { ConsistencyLevel: 'eventual' })).status).toBe(200);
+  });
+
   it('expands the manager as {@odata.type, id}, leaves it off for the CEO, and caps such pages at 100', async () => {
     const page = items(await get('/users?$select=id&$expand=manager($select=id)&$top=999'));
     expect(page).toHaveLength(100);

@@ -138,6 +138,32 @@ export class GraphConnection {
   }
 
   /**
+   * The integer a `$count` segment answers (`/users/$count`, `.../microsoft.graph.user/$count`).
+   * Graph counts directory objects only with `ConsistencyLevel: eventual` (without it: 400
+   * Request_UnsupportedQuery) and answers `text/plain`, e.g. `2043`. At most `retries` retries:
+   * a count is worth less than the listing it announces.
+   */
+  async count(url: string, retries = 1): Promise<number> {
+    const answer = await this.withRetries(
+      url,
+      () => this.send(url, { headers: { ConsistencyLevel: 'eventual' } }),
+      false,
+      Math.min(retries, this.options.maxRetries)
+    );
+    // Tolerate a byte order mark or white space around the digits.
+    const match = /^\uFEFF?\s*(\d+)\s*$/.exec(
+      typeof answer === 'number' ? String(answer) : `${answer}`
+    );
+    if (!match) {
+      throw new StopSyncError(
+        'azure-graph-response',
+        `Microsoft Graph answered ${pathOf(url)} without a count.`
+      );
+    }
+    return Number(match[1]);
+  }
+
+  /**
    * Walks a collection page by page, following `@odata.nextLink` itself (so the caller can await
    * work between pages). The last page carries `@odata.deltaLink` on delta queries.
    */
@@ -261,7 +287,8 @@ export class GraphConnection {
   private async withRetries<T>(
     url: string,
     action: () => Promise<T>,
-    allowNotFound = false
+    allowNotFound = false,
+    maxRetries = this.options.maxRetries
   ): Promise<T | null> {
     let renewed = false;
     for (let attempt = 0; ; attempt += 1) {
@@ -290,8 +317,8 @@ export class GraphConnection {
           );
         }
         if (outcome.kind === 'fail') throw outcome.error;
-        if (attempt >= this.options.maxRetries) throw exhausted(outcome, this.options.maxRetries);
-        await this.pause(outcome, attempt, pathOf(url));
+        if (attempt >= maxRetries) throw exhausted(outcome, maxRetries);
+        await this.pause(outcome, attempt, pathOf(url), maxRetries);
       }
     }
   }
@@ -301,11 +328,16 @@ export class GraphConnection {
   }
 
   /** Waits as Graph asked (Retry-After), or backs off exponentially; both capped. */
-  private async pause(outcome: Extract<Outcome, { kind: 'retry' }>, attempt: number, what: string) {
+  private async pause(
+    outcome: Extract<Outcome, { kind: 'retry' }>,
+    attempt: number,
+    what: string,
+    maxRetries = this.options.maxRetries
+  ) {
     const capMs = this.options.maxRetryAfterSeconds * 1000;
     const wanted = outcome.retryAfterMs ?? 1000 * 2 ** attempt;
     const waitMs = Math.max(0, Math.min(capMs, wanted));
-    const message = `Microsoft Graph: ${outcome.detail} on ${what}; retry ${attempt + 1} of ${this.options.maxRetries} in ${(waitMs / 1000).toFixed(2)} s.`;
+    const message = `Microsoft Graph: ${outcome.detail} on ${what}; retry ${attempt + 1} of ${maxRetries} in ${(waitMs / 1000).toFixed(2)} s.`;
     if (outcome.reason === 'network' || outcome.reason === 'server-error')
       this.context.log.warn(message);
     else this.context.log.info(message);

@@ -2,7 +2,8 @@
  * Microsoft Entra ID through Microsoft Graph: who is in scope (transitive members of the selected
  * groups), full runs and delta rounds. The parts: test-connection.ts (the lights of Test
  * connection), groups.ts (the picker and the group snapshot), delta.ts (a delta round),
- * graph-connection.ts (the wire), map.ts (raw records), settings.ts (connection, options, state).
+ * graph-connection.ts (the wire), map.ts (raw records), settings.ts (connection, options, state),
+ * count.ts (the progress bar's total).
  *
  * A full run enumerates through the delta endpoints themselves (`/groups/delta` with members,
  * then `/users/delta` with manager): one pass reads the whole directory and ends with the delta
@@ -19,7 +20,9 @@ import type {
   ProviderFactory,
   ProviderSettings,
   ProviderState,
+  UserCount,
 } from '../types';
+import { countUsersInScope } from './count';
 import { checkDeltaState, readChanges } from './delta';
 import { GraphConnection } from './graph-connection';
 import { GroupSnapshot, listTenantGroups, loadGroupSnapshot, pageValues } from './groups';
@@ -91,6 +94,16 @@ export class AzureProvider implements DirectoryProvider {
       }
     }
     if (page.length > 0) yield page;
+  }
+
+  /** The users in scope as Graph counts them (count.ts), or null when it will not say. */
+  countUsers(): Promise<UserCount | null> {
+    return countUsersInScope(
+      this.graph(),
+      this.selection,
+      this.options.includeGuests,
+      this.context.log
+    );
   }
 
   /** Every user in scope, page by page as Graph sends them. */
