@@ -80,12 +80,14 @@ export class AzureProvider implements DirectoryProvider {
     let page: DirectoryGroup[] = [];
     for (const [id, node] of snapshot.nodes) {
       const parents = snapshot.parentsOf(id).filter((parent) => snapshot.nodes.has(parent));
+      const members = snapshot.usersOf(id);
       page.push({
         externalId: id,
         name: node.name,
         description: node.description,
-        members: snapshot.usersOf(id),
-        directMembers: [...node.users],
+        members,
+        // Without nested groups the direct members are the members: one array for both.
+        directMembers: node.groups.size === 0 ? members : [...node.users],
         ...(parents.length ? { parents } : {}),
       });
       if (page.length >= GROUPS_PER_PAGE) {
