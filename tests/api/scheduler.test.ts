@@ -26,7 +26,8 @@ type Instance = { child: ChildProcess; ask(message: object): Promise<Record<stri
 const startInstance = async (): Promise<Instance> => {
   const child = fork(path.join(__dirname, '../helpers/instance.js'), [], {
     env: { ...process.env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // Its log (warnings and errors, STRAPI_LOG_LEVEL) shows in the test's output.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = () =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -164,6 +165,32 @@ describe('scheduler and run control', () => {
     expect(
       await app.strapi.db.query(USER_UID).count({ where: { username: { $startsWith: 'twin' } } })
     ).toBe(30);
+  });
+
+  it('gives a due time back when its run could not start: the next tick starts it, once', async () => {
+    server.setFile('/retry.csv', csv(5, 'retry'));
+    const dir = await directory('Retry', '/retry.csv');
+    const when = new Date(new Date(dir.nextRunAt).getTime() + 1000);
+    const audit = app.strapi.plugin('user-directory-sync').service('audit');
+    // The run.start entry cannot be written (as when SQLite answers "database is locked").
+    const failing = jest
+      .spyOn(audit, 'record')
+      .mockRejectedValueOnce(new Error('database is locked'));
+    expect(await scheduler().tick(when)).toEqual([]);
+    expect(failing).toHaveBeenCalledTimes(1);
+    failing.mockRestore();
+    // Nothing of the failed start stays: no queued run, no lease, the due time unchanged.
+    expect(await runsOf(dir.id)).toEqual([]);
+    expect((await api.get(`/directories/${dir.id}`)).body.data.nextRunAt).toBe(dir.nextRunAt);
+
+    const started = await scheduler().tick(when);
+    expect(started).toHaveLength(1);
+    await runner().wait(started[0]);
+    expect(await scheduler().tick(when)).toEqual([]);
+    const runs = await runsOf(dir.id);
+    expect(runs.map((run: { id: number; status: string }) => [run.id, run.status])).toEqual([
+      [started[0], 'succeeded'],
+    ]);
   });
 
   it('after a crash mid-apply, the lease expires, the run is marked interrupted and a restart converges without duplicates', async () => {
