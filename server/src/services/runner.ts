@@ -52,8 +52,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         )
       : createUsersPermissionsTarget(strapi, loginProvider);
 
+  /** Records the outcome: the first statement of its transaction, a write (see `start`). */
   const finish = async (runId: number, data: Record<string, unknown>) => {
-    await runs().update({
+    await runs().updateMany({
       where: { id: runId },
       data: { ...data, finishedAt: new Date(), phase: 'done' },
     });
