@@ -26,7 +26,8 @@ type Instance = { child: ChildProcess; ask(message: object): Promise<Record<stri
 const startInstance = async (): Promise<Instance> => {
   const child = fork(path.join(__dirname, '../helpers/instance.js'), [], {
     env: { ...process.env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // Its log (warnings and errors, STRAPI_LOG_LEVEL) shows in the test's output.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = () =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -164,6 +165,46 @@ describe('scheduler and run control', () => {
     expect(
       await app.strapi.db.query(USER_UID).count({ where: { username: { $startsWith: 'twin' } } })
     ).toBe(30);
+  });
+
+  it('gives a due time back when its run could not start: the next tick starts it, once', async () => {
+    server.setFile('/retry.csv', csv(5, 'retry'));
+    const dir = await directory('Retry', '/retry.csv');
+    const when = new Date(new Date(dir.nextRunAt).getTime() + 1000);
+    // Other directories may be due at the same time: their runs are awaited, not looked at.
+    const tick = async () => {
+      const started = await scheduler().tick(when);
+      for (const id of started) await runner().wait(id);
+      return started;
+    };
+    type Entry = { directoryId: number; action: string };
+    const audit = app.strapi.plugin('user-directory-sync').service('audit') as {
+      record(entries: Entry[]): Promise<void>;
+    };
+    const record = audit.record;
+    let refused = 0;
+    // The run.start entry cannot be written once (as when SQLite answers "database is locked").
+    const failing = jest.spyOn(audit, 'record').mockImplementation(async (entries) => {
+      if (!refused && entries.some((e) => e.directoryId === dir.id && e.action === 'run.start')) {
+        refused += 1;
+        throw new Error('database is locked');
+      }
+      return record.call(audit, entries);
+    });
+    await tick();
+    failing.mockRestore();
+    expect(refused).toBe(1);
+    // Nothing of the failed start stays: no queued run, no lease, the due time unchanged.
+    expect(await runsOf(dir.id)).toEqual([]);
+    expect((await api.get(`/directories/${dir.id}`)).body.data.nextRunAt).toBe(dir.nextRunAt);
+
+    const started = await tick();
+    await tick();
+    const runs = await runsOf(dir.id);
+    expect(runs.map((run: { id: number; status: string }) => [run.id, run.status])).toEqual([
+      [expect.any(Number), 'succeeded'],
+    ]);
+    expect(started).toContain(runs[0].id);
   });
 
   it('after a crash mid-apply, the lease expires, the run is marked interrupted and a restart converges without duplicates', async () => {

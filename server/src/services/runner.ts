@@ -52,8 +52,9 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         )
       : createUsersPermissionsTarget(strapi, loginProvider);
 
+  /** Records the outcome: the first statement of its transaction, a write (see `start`). */
   const finish = async (runId: number, data: Record<string, unknown>) => {
-    await runs().update({
+    await runs().updateMany({
       where: { id: runId },
       data: { ...data, finishedAt: new Date(), phase: 'done' },
     });
@@ -222,20 +223,30 @@ export const createRunnerService = ({ strapi }: { strapi: Core.Strapi }) => {
         await runs().delete({ where: { id: runId } });
         throw new RunInProgressError(directory.name);
       }
-      // The run's status and its run.start entry commit together.
-      await strapi.db.transaction(async () => {
-        await runs().update({ where: { id: runId }, data: { status: 'running' } });
-        await getService('audit', { strapi }).record([
-          {
-            directoryId,
-            runId,
-            actor: options.actor,
-            action: 'run.start',
-            subject: directory.name,
-            details: { trigger: options.trigger, dryRun: !!options.dryRun },
-          },
-        ]);
-      });
+      // The run's status and its run.start entry commit together. The transaction's first statement
+      // is a write (updateMany, no read before it): on SQLite a transaction that reads first and
+      // then writes while another process writes fails at once with "database is locked" instead
+      // of waiting for the lock.
+      try {
+        await strapi.db.transaction(async () => {
+          await runs().updateMany({ where: { id: runId }, data: { status: 'running' } });
+          await getService('audit', { strapi }).record([
+            {
+              directoryId,
+              runId,
+              actor: options.actor,
+              action: 'run.start',
+              subject: directory.name,
+              details: { trigger: options.trigger, dryRun: !!options.dryRun },
+            },
+          ]);
+        });
+      } catch (error) {
+        // A run that did not start leaves nothing behind: no queued row holding the lease.
+        await lease().release(directoryId, runId);
+        await runs().delete({ where: { id: runId } });
+        throw error;
+      }
       const controller = new AbortController();
       const done = execute(runId, directoryId, options, controller)
         .catch((error) => {

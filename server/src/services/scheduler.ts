@@ -15,15 +15,30 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
   let task: ScheduledTask | null = null;
 
   /** Moves a due directory's next run forward; true for the one instance that wins the due time. */
-  const claim = async (id: number, dueValue: unknown, schedule: string, now: Date) => {
+  const claim = async (row: Record<string, unknown>, schedule: string, now: Date) => {
     const t = tableInfo(strapi, UID.directory);
     const next = nextRunAfter(schedule, now);
     const updated = await strapi.db
       .connection(t.table)
-      .where('id', id)
-      .andWhere(t.column('nextRunAt'), dueValue as Date)
+      .where('id', row.id as number)
+      .andWhere(t.column('nextRunAt'), row[t.column('nextRunAt')] as Date)
       .update({ [t.column('nextRunAt')]: next, [t.column('resetRequested')]: false });
-    return updated === 1;
+    return updated === 1 ? { next } : null;
+  };
+
+  /** Gives a won due time back when its run could not start: the next tick starts it. */
+  const unclaim = async (row: Record<string, unknown>, next: Date | null) => {
+    const t = tableInfo(strapi, UID.directory);
+    await strapi.db
+      .connection(t.table)
+      .where('id', row.id as number)
+      .andWhere((q) =>
+        next ? q.where(t.column('nextRunAt'), next) : q.whereNull(t.column('nextRunAt'))
+      )
+      .update({
+        [t.column('nextRunAt')]: row[t.column('nextRunAt')] as Date,
+        [t.column('resetRequested')]: row[t.column('resetRequested')] as boolean,
+      });
   };
 
   return {
@@ -47,16 +62,19 @@ export const createSchedulerService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const row of due) {
         const id = Number(row.id);
         const schedule = String(row[t.column('schedule')] ?? '0 * * * *');
-        if (!(await claim(id, row[t.column('nextRunAt')], schedule, now))) continue;
+        const claimed = await claim(row, schedule, now);
+        if (!claimed) continue;
         const trigger = row[t.column('resetRequested')] ? 'reset' : 'schedule';
         try {
           const run = await runner.start(id, { trigger, actor: 'system' });
           started.push(run.id);
         } catch (error) {
+          // "Already running" uses up the due time; any other failure started nothing.
           if (!(error instanceof RunInProgressError)) {
             strapi.log.error(
               `[user-directory-sync] could not start directory ${id}: ${(error as Error).message}`
             );
+            await unclaim(row, claimed.next);
           }
         }
       }
