@@ -35,12 +35,15 @@ export class Agent {
     });
   }
 
-  /** Forks the agent; its output goes to `logFile`, each line also to `relay`. */
-  static start(logFile: string, relay: (line: string) => void): Agent {
+  /**
+   * Forks the agent; its output goes to `logFile`, each line also to `relay`. `heapMB` caps the
+   * Strapi process's old space (`--max-old-space-size`, what an operator can set); default: Node's.
+   */
+  static start(logFile: string, relay: (line: string) => void, heapMB?: number): Agent {
     const log = fs.openSync(logFile, 'a');
     const child = fork(path.join(__dirname, 'agent.js'), [], {
       cwd: repoRoot(),
-      execArgv: ['--expose-gc'],
+      execArgv: ['--expose-gc', ...(heapMB ? [`--max-old-space-size=${heapMB}`] : [])],
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -267,7 +267,7 @@ const graphRound = async (size: number) => {
   );
   const model = new GraphModel(fake.store);
   const groupIds = fake.store.listGroups().map((group) => group.id);
-  const agent = Agent.start(logFile, relayLine);
+  const agent = Agent.start(logFile, relayLine, strapiHeapMB);
   try {
     const boot = await agent.call('boot', { db }, setupTimeout);
     say(
@@ -435,7 +435,7 @@ const csvRound = async (size: number) => {
   say(
     `  people.csv: ${int(body.length / 1024)} KB, ${int(size)} rows, ${int(expected.size)} with an email`
   );
-  const agent = Agent.start(logFile, relayLine);
+  const agent = Agent.start(logFile, relayLine, strapiHeapMB);
   try {
     const boot = await agent.call('boot', { db }, setupTimeout);
     say(
@@ -490,13 +490,18 @@ let databaseVersion = '';
 /** The one-row commit time measured when the current Strapi process booted. */
 let commitMs = 0;
 
+/** --strapi-heap MB: the Strapi process runs with `--max-old-space-size=MB` (results partial). */
+const strapiHeapMB = option('strapi-heap') ? Number(option('strapi-heap')) : undefined;
+
 /** A million people (`--sizes 1000000`): its own kind of results, with the million's targets. */
 const million =
   Math.max(...sizes) >= 1_000_000 &&
   !flag('profile') &&
+  strapiHeapMB === undefined &&
   [...skip].every((part) => part === 'naive' || part === 'scim');
 /** Other sizes, parts left out or a profile: written as -partial, not shown in PERFORMANCE.md. */
-const partial = !million && (!!option('sizes') || skip.size > 0 || flag('profile'));
+const partial =
+  !million && (!!option('sizes') || skip.size > 0 || flag('profile') || strapiHeapMB !== undefined);
 
 const describeTree = (tree: TreeState) =>
   tree.dirty
@@ -584,6 +589,7 @@ const main = async () => {
       changes: tree.changes,
     },
     orchestrator: { heapLimitMB, peakRssMB: orchestrator.peakRssMB, stages: orchestrator.stages },
+    ...(strapiHeapMB ? { strapiHeapMB } : {}),
     results,
     ratios: ratiosOf(results),
     targets: judge(results),

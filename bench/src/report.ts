@@ -88,6 +88,8 @@ export type ResultsFile = {
   plugin?: PluginProvenance;
   /** The orchestrator's heap limit, peak RSS and its steps (files from 2026-12-01). */
   orchestrator?: { heapLimitMB: number; peakRssMB: number; stages: OrchestratorStage[] };
+  /** `--strapi-heap`: the Strapi process ran with `--max-old-space-size` of this many MB. */
+  strapiHeapMB?: number;
   results: ResultEntry[];
   ratios: { size: number; oursOverFloor: number | null; naiveOverOurs: number | null }[];
   /** setFor: the size the targets are set for (100,000 or 1,000,000; older files: absent). */
