@@ -171,7 +171,7 @@ const membershipsOf = async (graph: GraphConnection, userIds: string[]) => {
     if (!page) continue;
     const items = pageValues(page);
     const next = page['@odata.nextLink'];
-    if (typeof next === 'string') items.push(...(await graph.readAll(next)));
+    if (typeof next === 'string') for (const item of await graph.readAll(next)) items.push(item);
     result.set(userIds[index], ids(items));
   }
   return result;
